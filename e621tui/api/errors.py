@@ -43,7 +43,7 @@ class Forbidden(ApiError):
 
 
 class BlockedByEdge(Forbidden):
-    """403 (or 503) with an HTML body: the site's edge blocked the User-Agent or wants a challenge."""
+    """403 with an HTML body: the site's edge blocked the User-Agent or wants a challenge."""
 
 
 class NotFound(ApiError):

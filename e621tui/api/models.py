@@ -147,7 +147,9 @@ class Post(msgspec.Struct, kw_only=True):
     def tags_by_category(self) -> list[tuple[str, list[str]]]:
         """Non-empty tag categories in the site's display order, unknown categories last."""
         known = [(cat, self.tags[cat]) for cat in TAG_CATEGORIES if self.tags.get(cat)]
-        extra = [(cat, tags) for cat, tags in self.tags.items() if cat not in TAG_CATEGORIES and tags]
+        extra = [
+            (cat, tags) for cat, tags in self.tags.items() if cat not in TAG_CATEGORIES and tags
+        ]
         return known + sorted(extra)
 
     @property
@@ -164,9 +166,7 @@ class Post(msgspec.Struct, kw_only=True):
     def is_animated(self) -> bool:
         """True for videos, gifs, flash and posts tagged `animated`."""
         tags = self.tags.get("meta", [])
-        return (
-            self.is_video or self.file.ext.lower() in ANIMATED_EXTS or "animated" in tags
-        )
+        return self.is_video or self.file.ext.lower() in ANIMATED_EXTS or "animated" in tags
 
     @property
     def is_hidden(self) -> bool:

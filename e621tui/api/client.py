@@ -1,0 +1,543 @@
+"""The async e621ng API client: one httpx.AsyncClient, every endpoint the app needs."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from e621tui.api.errors import ApiError, DecodeError, NetworkError, Throttled
+from e621tui.api.http import (
+    RETRY_STATUSES,
+    decode_json,
+    error_for,
+    normalize_base_url,
+    user_agent,
+)
+from e621tui.api.limiter import Priority, RequestScheduler
+from e621tui.api.models import (
+    FavoriteResult,
+    Pool,
+    Post,
+    PostSet,
+    SetChoice,
+    TagSuggestion,
+    User,
+    VoteResult,
+    convert,
+    convert_many,
+    decode_favorite,
+    decode_post,
+    decode_posts,
+    decode_set_choices,
+    unwrap,
+)
+from e621tui.api.query import ID_CHUNK, MAX_LIMIT, MAX_PAGE, paging_mode
+
+#: Most ids one add_posts/remove_posts call accepts.
+MAX_SET_IDS = 320
+
+
+@dataclass
+class ClientStatus:
+    """What the client is going through right now, for one calm status line."""
+
+    trouble: str | None = None
+    """A short description of an ongoing failure we are retrying through, else None."""
+    retries: int = 0
+    """Retries done since the client was made (for figures)."""
+
+
+class E621Client:
+    """Talks to one e621ng site.
+
+    Args:
+        base_url: The site, e.g. ``https://e621.net`` (``http://`` only for loopback).
+        username: Account name for Basic auth and the User-Agent.
+        api_key: API key; never logged, never put in a URL.
+        scheduler: The shared request scheduler (one per site).
+        transport: An httpx transport (tests).
+        timeout: Seconds to wait for the site before treating a request as failed.
+        max_attempts: Tries for a safe request on retryable failures.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        username: str | None = None,
+        api_key: str | None = None,
+        *,
+        scheduler: RequestScheduler | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: float = 20.0,
+        max_attempts: int = 4,
+        backoff_base: float = 1.0,
+        sleep: Callable[[float], Any] = asyncio.sleep,
+    ) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self.username = username.strip().replace(" ", "_") if username else None
+        self._api_key = api_key if (api_key and self.username) else None
+        self.scheduler = scheduler or RequestScheduler()
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_base = backoff_base
+        self._sleep = sleep
+        self.status = ClientStatus()
+        self.on_status: Callable[[ClientStatus], None] | None = None
+        self._host = httpx.URL(self.base_url).host
+        auth = (
+            httpx.BasicAuth(self.username, self._api_key)
+            if self._api_key and self.username
+            else None
+        )
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=auth,
+            headers={"User-Agent": user_agent(self.username), "Accept": "application/json"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=True,
+            transport=transport,
+            event_hooks={"request": [self._guard_credentials]},
+        )
+
+    @property
+    def logged_in(self) -> bool:
+        """True when requests carry credentials."""
+        return self._api_key is not None
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent header this client sends."""
+        return str(self._http.headers["User-Agent"])
+
+    async def _guard_credentials(self, request: httpx.Request) -> None:
+        # Defence in depth: httpx already strips Authorization on cross-origin redirects.
+        if request.url.host != self._host or request.url.scheme != httpx.URL(self.base_url).scheme:
+            request.headers.pop("Authorization", None)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> E621Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def _redact(self, text: str) -> str:
+        if self._api_key and self._api_key in text:
+            text = text.replace(self._api_key, "***")
+        return text
+
+    def _set_trouble(self, trouble: str | None) -> None:
+        if trouble != self.status.trouble:
+            self.status.trouble = trouble
+            if self.on_status is not None:
+                self.on_status(self.status)
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        priority: Priority = Priority.USER,
+        key: str | None = None,
+        group: str | None = None,
+    ) -> Any:
+        """Send one API request through the scheduler and return its decoded JSON (or None).
+
+        Safe (GET) requests are retried with exponential backoff and jitter on 5xx/52x,
+        edge rate limits and network errors; 429 backs off longer; 4xx is never retried.
+        Writes are not retried here: the outbox does that, knowing they are idempotent.
+        """
+        safe = method.upper() == "GET"
+        attempt = 0
+        while True:
+            attempt += 1
+            await self.scheduler.acquire(priority, key=key, group=group)
+            try:
+                response = await self._http.request(method, path, params=params, data=data)
+            except httpx.TimeoutException:
+                error: ApiError = NetworkError("the site did not answer in time")
+            except httpx.HTTPError as exc:
+                error = NetworkError(f"network error: {self._redact(type(exc).__name__)}")
+            else:
+                if response.is_success:
+                    self._set_trouble(None)
+                    if response.status_code == 204:
+                        return None
+                    return decode_json(response)
+                error = error_for(response)
+                error.message = self._redact(error.message)
+            retry = safe and error.retryable and attempt < self.max_attempts
+            if isinstance(error, NetworkError | Throttled) or (
+                error.status is not None and error.status in RETRY_STATUSES
+            ):
+                self._set_trouble(error.message)
+            if not retry:
+                raise error
+            self.status.retries += 1
+            await self._sleep(self._backoff(attempt, error))
+
+    def _backoff(self, attempt: int, error: ApiError) -> float:
+        delay = self.backoff_base * 2.0 ** (attempt - 1)
+        if isinstance(error, Throttled) and error.status == 429:
+            delay = max(delay, 10.0 * self.backoff_base)
+        jitter: float = random.uniform(0.75, 1.25)
+        return min(delay, 60.0) * jitter
+
+    # ---- posts ---------------------------------------------------------------------------
+
+    async def search_posts(
+        self,
+        tags: str = "",
+        *,
+        limit: int | None = None,
+        page: int | str | None = None,
+        priority: Priority = Priority.USER,
+        group: str | None = None,
+    ) -> list[Post]:
+        """One page of ``/posts.json``.
+
+        Args:
+            tags: The tag query.
+            limit: Posts per page, 1..320 (the site's default when None).
+            page: A page number (1..750) or a cursor ``"b<id>"`` / ``"a<id>"``.
+        """
+        params: dict[str, Any] = {}
+        if tags.strip():
+            params["tags"] = tags.strip()
+        if limit is not None:
+            if not 0 <= limit <= MAX_LIMIT:
+                raise ValueError(f"limit must be between 0 and {MAX_LIMIT}")
+            params["limit"] = limit
+        if page is not None:
+            if isinstance(page, int) and not 1 <= page <= MAX_PAGE:
+                raise ValueError(f"page must be between 1 and {MAX_PAGE}")
+            params["page"] = page
+        body = await self.request(
+            "GET", "/posts.json", params=params, priority=priority, group=group
+        )
+        posts, _skipped = decode_posts(body)
+        return posts
+
+    async def iter_posts(
+        self, tags: str = "", *, limit: int = MAX_LIMIT, priority: Priority = Priority.USER
+    ) -> AsyncIterator[Post]:
+        """Every post of a query, page by page, without gaps or duplicates.
+
+        Default and id-ordered queries walk ``b<id>`` (or ``a<id>`` for ``order:id``) cursors;
+        other ``order:`` queries walk numbered pages up to the site's 750.
+        """
+        mode = paging_mode(tags)
+        seen: set[int] = set()
+        page: int | str | None = None if mode != "asc" else "a0"
+        number = 1
+        while True:
+            if mode == "numbered":
+                page = number
+            batch = await self.search_posts(tags, limit=limit, page=page, priority=priority)
+            if not batch:
+                return
+            if mode == "asc":
+                batch = sorted(batch, key=lambda p: p.id)
+            for post in batch:
+                if post.id not in seen:
+                    seen.add(post.id)
+                    yield post
+            if mode == "desc":
+                page = f"b{min(p.id for p in batch)}"
+            elif mode == "asc":
+                page = f"a{max(p.id for p in batch)}"
+            else:
+                number += 1
+                if number > MAX_PAGE:
+                    return
+            if len(batch) < limit:
+                return
+
+    async def post(self, post_id: int, *, priority: Priority = Priority.USER) -> Post:
+        """One post by id (deleted posts come back with ``flags.deleted`` and null URLs)."""
+        body = await self.request("GET", f"/posts/{int(post_id)}.json", priority=priority)
+        return decode_post(body)
+
+    async def posts_by_ids(
+        self,
+        ids: Iterable[int],
+        *,
+        include_deleted: bool = True,
+        chunk: int = ID_CHUNK,
+        priority: Priority = Priority.USER,
+        group: str | None = None,
+    ) -> list[Post]:
+        """Posts for ``ids`` in the order given (missing ones left out), ``id:`` chunks of ≤100."""
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        found: dict[int, Post] = {}
+        for start in range(0, len(wanted), chunk):
+            part = wanted[start : start + chunk]
+            tags = "id:" + ",".join(str(i) for i in part)
+            if include_deleted:
+                tags += " status:any"
+            batch = await self.search_posts(tags, limit=len(part), priority=priority, group=group)
+            for post in batch:
+                found[post.id] = post
+        return [found[i] for i in wanted if i in found]
+
+    # ---- pools ---------------------------------------------------------------------------
+
+    async def pools(
+        self,
+        *,
+        name: str | None = None,
+        ids: Sequence[int] | None = None,
+        category: str | None = None,
+        order: str | None = None,
+        limit: int | None = None,
+        page: int | None = None,
+        priority: Priority = Priority.USER,
+    ) -> list[Pool]:
+        """Search ``/pools.json``."""
+        params: dict[str, Any] = {}
+        if name:
+            params["search[name_matches]"] = name
+        if ids:
+            params["search[id]"] = ",".join(str(int(i)) for i in ids[:320])
+        if category:
+            params["search[category]"] = category
+        if order:
+            params["search[order]"] = order
+        if limit is not None:
+            params["limit"] = limit
+        if page is not None:
+            params["page"] = page
+        body = await self.request("GET", "/pools.json", params=params, priority=priority)
+        pools, _ = convert_many(unwrap(body, "pools"), Pool)
+        return pools
+
+    async def pool(self, pool_id: int, *, priority: Priority = Priority.USER) -> Pool:
+        """One pool, with ``post_ids`` in reading order."""
+        body = await self.request("GET", f"/pools/{int(pool_id)}.json", priority=priority)
+        return convert(body, Pool)
+
+    async def pool_posts(
+        self, pool: Pool | int, *, priority: Priority = Priority.USER
+    ) -> tuple[Pool, list[Post]]:
+        """A pool and all its posts in pool order (1 + ⌈n/100⌉ requests)."""
+        if not isinstance(pool, Pool):
+            pool = await self.pool(pool, priority=priority)
+        posts = await self.posts_by_ids(pool.post_ids, priority=priority)
+        return pool, posts
+
+    # ---- sets ----------------------------------------------------------------------------
+
+    async def post_sets(
+        self,
+        *,
+        name: str | None = None,
+        shortname: str | None = None,
+        creator_id: int | None = None,
+        creator_name: str | None = None,
+        post_id: int | None = None,
+        order: str | None = None,
+        limit: int | None = None,
+        page: int | None = None,
+        priority: Priority = Priority.USER,
+    ) -> list[PostSet]:
+        """Search ``/post_sets.json`` (``post_id`` finds the sets containing a post)."""
+        params: dict[str, Any] = {}
+        for key, value in (
+            ("search[name]", name),
+            ("search[shortname]", shortname),
+            ("search[creator_id]", creator_id),
+            ("search[creator_name]", creator_name),
+            ("search[order]", order),
+            ("post_id", post_id),
+            ("limit", limit),
+            ("page", page),
+        ):
+            if value is not None and value != "":
+                params[key] = value
+        body = await self.request("GET", "/post_sets.json", params=params, priority=priority)
+        sets, _ = convert_many(unwrap(body, "post_sets"), PostSet)
+        return sets
+
+    async def post_set(self, set_id: int, *, priority: Priority = Priority.USER) -> PostSet:
+        """One set, with ``post_ids``."""
+        body = await self.request("GET", f"/post_sets/{int(set_id)}.json", priority=priority)
+        return convert(body, PostSet)
+
+    async def sets_for_select(self, *, priority: Priority = Priority.USER) -> list[SetChoice]:
+        """The sets you own or maintain (needs login)."""
+        body = await self.request("GET", "/post_sets/for_select.json", priority=priority)
+        return decode_set_choices(body)
+
+    async def create_post_set(
+        self,
+        name: str,
+        shortname: str,
+        *,
+        description: str = "",
+        is_public: bool = False,
+        transfer_on_delete: bool = False,
+    ) -> PostSet:
+        """Create a set; a 422 raises `InvalidQuery` with per-field ``errors``."""
+        data = {
+            "post_set[name]": name,
+            "post_set[shortname]": shortname,
+            "post_set[description]": description,
+            "post_set[is_public]": "true" if is_public else "false",
+            "post_set[transfer_on_delete]": "true" if transfer_on_delete else "false",
+        }
+        body = await self.request("POST", "/post_sets.json", data=data)
+        return convert(body, PostSet)
+
+    async def update_post_set(
+        self,
+        set_id: int,
+        *,
+        name: str | None = None,
+        shortname: str | None = None,
+        description: str | None = None,
+        is_public: bool | None = None,
+    ) -> None:
+        """Edit a set's details."""
+        data: dict[str, str] = {}
+        if name is not None:
+            data["post_set[name]"] = name
+        if shortname is not None:
+            data["post_set[shortname]"] = shortname
+        if description is not None:
+            data["post_set[description]"] = description
+        if is_public is not None:
+            data["post_set[is_public]"] = "true" if is_public else "false"
+        await self.request("PATCH", f"/post_sets/{int(set_id)}.json", data=data)
+
+    async def delete_post_set(self, set_id: int) -> None:
+        """Delete a set."""
+        await self.request("DELETE", f"/post_sets/{int(set_id)}.json")
+
+    async def _edit_set(self, set_id: int, action: str, post_ids: Sequence[int]) -> PostSet | None:
+        ids = list(dict.fromkeys(int(i) for i in post_ids))
+        if not ids:
+            raise ValueError("no posts given")
+        if len(ids) > MAX_SET_IDS:
+            raise ValueError(f"at most {MAX_SET_IDS} posts per request")
+        data = {"post_ids[]": ids}
+        body = await self.request("POST", f"/post_sets/{int(set_id)}/{action}.json", data=data)
+        if isinstance(body, dict) and "id" in body:
+            return convert(body, PostSet)
+        return None
+
+    async def add_to_set(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
+        """Add up to 320 posts to a set (idempotent: present ids are ignored by the site)."""
+        return await self._edit_set(set_id, "add_posts", post_ids)
+
+    async def remove_from_set(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
+        """Remove up to 320 posts from a set (idempotent)."""
+        return await self._edit_set(set_id, "remove_posts", post_ids)
+
+    # ---- favorites and votes ---------------------------------------------------------------
+
+    async def favorites(
+        self,
+        user_id: int | None = None,
+        *,
+        page: int = 1,
+        limit: int | None = None,
+        priority: Priority = Priority.USER,
+    ) -> list[Post]:
+        """A user's favorites in the order they were favorited (numbered pages only)."""
+        params: dict[str, Any] = {"page": page}
+        if user_id is not None:
+            params["user_id"] = user_id
+        if limit is not None:
+            params["limit"] = limit
+        body = await self.request("GET", "/favorites.json", params=params, priority=priority)
+        posts, _ = decode_posts(body)
+        return posts
+
+    async def add_favorite(self, post_id: int) -> FavoriteResult:
+        """Favorite a post; "already favorited" counts as success."""
+        try:
+            body = await self.request("POST", "/favorites.json", data={"post_id": int(post_id)})
+        except ApiError as exc:
+            if exc.status == 422 and "already favorited" in exc.message.lower():
+                return FavoriteResult(post_id=int(post_id))
+            raise
+        return decode_favorite(body, int(post_id))
+
+    async def remove_favorite(self, post_id: int) -> FavoriteResult:
+        """Unfavorite a post (a no-op success if it was not a favorite)."""
+        body = await self.request("DELETE", f"/favorites/{int(post_id)}.json")
+        return decode_favorite(body, int(post_id))
+
+    async def vote(self, post_id: int, score: int) -> VoteResult:
+        """Set your vote to +1 or -1 (``no_unvote=true``, so a retry never undoes it)."""
+        if score not in (1, -1):
+            raise ValueError("score must be 1 or -1")
+        body = await self.request(
+            "POST",
+            f"/posts/{int(post_id)}/votes.json",
+            data={"score": score, "no_unvote": "true"},
+        )
+        result = convert(body, VoteResult)
+        if result.our_score == 0:
+            # The site reports 0 when the same vote already existed (e621-api.md §4.1 quirk).
+            result.our_score = score
+        return result
+
+    async def unvote(self, post_id: int) -> None:
+        """Remove your vote."""
+        await self.request("DELETE", f"/posts/{int(post_id)}/votes.json")
+
+    # ---- tags and users --------------------------------------------------------------------
+
+    async def autocomplete(
+        self, text: str, *, priority: Priority = Priority.USER
+    ) -> list[TagSuggestion]:
+        """Tag suggestions for a prefix; short input and metatags return nothing without a request.
+
+        A newer autocomplete request replaces an older one still waiting for a slot.
+        """
+        prefix = text.strip().lstrip("-~").lower()
+        if len(prefix) < 3 or ":" in prefix:
+            return []
+        body = await self.request(
+            "GET",
+            "/tags/autocomplete.json",
+            params={"search[name_matches]": prefix},
+            priority=priority,
+            key="autocomplete",
+        )
+        items, _ = convert_many(unwrap(body, "tags") if body is not None else [], TagSuggestion)
+        return items
+
+    async def user(self, name_or_id: str | int, *, priority: Priority = Priority.USER) -> User:
+        """A user by name or id (private fields only for yourself)."""
+        ident = str(name_or_id).strip().replace(" ", "_")
+        if not ident:
+            raise ValueError("no user given")
+        body = await self.request("GET", f"/users/{quote(ident, safe='')}.json", priority=priority)
+        return convert(body, User)
+
+    async def me(self) -> User:
+        """Your own account (checks the API key once)."""
+        if not self.username:
+            raise DecodeError("not logged in")
+        return await self.user(self.username)
+
+    async def update_blacklist(self, user_id: int, blacklist: str) -> None:
+        """Save the account's blacklist."""
+        await self.request(
+            "PATCH", f"/users/{int(user_id)}.json", data={"user[blacklisted_tags]": blacklist}
+        )
+
+
+__all__ = ["MAX_SET_IDS", "ClientStatus", "E621Client"]
