@@ -1,0 +1,404 @@
+"""The site's blacklist grammar, applied client-side (e621-api.md §9).
+
+The API never filters by the user's blacklist; the website hides posts in the browser with
+`Filter.ts` / `FilterToken.ts` / `FilterUtilities.ts`. This module follows those semantics:
+one rule per line, tokens joined by AND, `~` tokens forming one OR group, `-` negating a token,
+metatags for post fields, and `*` wildcards for tags.
+
+Parsing never raises. Anything the site would not understand degrades the way the site's
+script does: an unknown `prefix:` is a plain tag, and a number that does not parse gives a
+token that never matches (so `-score:abc` always matches).
+
+Deliberate differences from the site's script, all towards what the line says:
+* tokens are split on any whitespace (the script splits on spaces only) and an inline comment
+  may follow any whitespace;
+* a plain tag is matched exactly as written (the script strips a leading `<`/`>` from tags
+  and never matches tags containing `..`);
+* `score:=5` means `score:5` (the script cannot parse it);
+* `status:active` means neither pending, flagged nor deleted, as in search;
+* `filesize:` with an unparsable size, and `user:`/`type:` with an empty value, never match.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from e621tui.api.models import Post
+
+_Num = int | float
+_Test = Callable[["_Facts"], bool]
+
+#: Statuses the site reports as flags on a post.
+_FLAG_STATUSES = frozenset({"pending", "flagged", "deleted"})
+_RATINGS = {"s": "s", "safe": "s", "q": "q", "questionable": "q", "e": "e", "explicit": "e"}
+_COMPARISONS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "=<": "<=", "=>": ">="}
+_COMPARISON_PREFIX = re.compile(r"[<>=]{1,2}")
+_PREFIXES = re.compile(r"[~-]+")
+_INLINE_COMMENT = re.compile(r"\s#.*", re.DOTALL)
+_INT_PREFIX = re.compile(r"([+-]?)(0x[0-9a-f]*|[0-9]+)")
+_FILESIZE = re.compile(r"([0-9]+)(b|kb|mb)?")
+_FILESIZE_UNITS = {None: 1, "b": 1, "kb": 1024, "mb": 1024 * 1024}
+#: Longer digit runs overflow JavaScript's numbers to Infinity; Python's int() refuses them.
+_MAX_DIGITS = 300
+
+
+class _Facts:
+    """What the tokens look at, extracted from a post once per match."""
+
+    __slots__ = (
+        "ext",
+        "fav",
+        "flags",
+        "nums",
+        "pools",
+        "rating",
+        "tags",
+        "uploader",
+        "uploader_id",
+    )
+
+    def __init__(self, post: Post) -> None:
+        self.tags = frozenset(tag for tags in post.tags.values() for tag in tags)
+        self.nums: dict[str, int] = {
+            "id": post.id,
+            "score": post.score.total,
+            "favcount": post.fav_count,
+            "width": post.file.width,
+            "height": post.file.height,
+            "tagcount": post.tag_count,
+            "userid": post.uploader_id,
+            "filesize": post.file.size,
+        }
+        self.rating = post.rating.lower()
+        self.ext = post.file.ext.lower()
+        flags = post.flags
+        self.flags = frozenset(
+            name
+            for name, present in (
+                ("pending", flags.pending),
+                ("flagged", flags.flagged),
+                ("deleted", flags.deleted),
+            )
+            if present
+        )
+        self.fav = post.is_favorited
+        self.uploader = post.uploader_name.lower()
+        self.uploader_id = post.uploader_id
+        self.pools = frozenset(post.pools)
+
+
+def _never(_facts: _Facts) -> bool:
+    return False
+
+
+def _parse_int(text: str) -> _Num | None:
+    """Read a number the way JavaScript's `parseInt` does: a leading integer, junk ignored."""
+    match = _INT_PREFIX.match(text)
+    if match is None:
+        return None
+    sign = -1 if match.group(1) == "-" else 1
+    digits = match.group(2)
+    if digits.startswith("0x"):
+        if len(digits) == 2:
+            return None
+        if len(digits) > _MAX_DIGITS:
+            return sign * math.inf
+        return sign * int(digits[2:], 16)
+    if len(digits) > _MAX_DIGITS:
+        return sign * math.inf
+    return sign * int(digits)
+
+
+def _parse_filesize(text: str) -> _Num | None:
+    """Read `123`, `123b`, `45kb` or `6mb` as bytes."""
+    match = _FILESIZE.fullmatch(text)
+    if match is None:
+        return None
+    digits, unit = match.groups()
+    if len(digits) > _MAX_DIGITS:
+        return math.inf
+    return int(digits) * _FILESIZE_UNITS[unit]
+
+
+def _truncate(value: float) -> _Num:
+    return math.trunc(value) if math.isfinite(value) else value
+
+
+def _compare(field: str, op: str, value: _Num | None) -> _Test:
+    if value is None:
+        return _never
+    if op == "<":
+        return lambda f: f.nums[field] < value
+    if op == "<=":
+        return lambda f: f.nums[field] <= value
+    if op == ">":
+        return lambda f: f.nums[field] > value
+    if op == ">=":
+        return lambda f: f.nums[field] >= value
+    return lambda f: f.nums[field] == value
+
+
+def _between(field: str, low: _Num | None, high: _Num | None) -> _Test:
+    if low is None or high is None:
+        return _never
+    return lambda f: low <= f.nums[field] <= high
+
+
+def _numeric(field: str, value: str, parse: Callable[[str], _Num | None]) -> _Test:
+    """Build a comparison token: `5`, `<5`, `>=5`, `=>5`, `1..5`, `..5`, `5..`."""
+    if ".." in value:
+        if value.startswith(".."):
+            return _compare(field, "<=", parse(value[2:]))
+        if value.endswith(".."):
+            return _compare(field, ">=", parse(value[:-2]))
+        parts = value.split("..")
+        if len(parts) != 2:
+            return _never
+        return _between(field, parse(parts[0]), parse(parts[1]))
+    op = "="
+    prefix = _COMPARISON_PREFIX.match(value)
+    if prefix is not None:
+        symbol = prefix.group()
+        if symbol in _COMPARISONS:
+            op = _COMPARISONS[symbol]
+            value = value[len(symbol) :]
+        elif symbol == "=":
+            value = value[1:]
+        # Anything else ("==", "<>") stays in place so the number fails to parse, as on the site.
+    number = parse(value)
+    if op == "=" and field == "filesize" and number is not None:
+        # The site fuzzes filesize equality to ±5 %, like the search metatag.
+        return _between(field, _truncate(number * 0.95), _truncate(number * 1.05))
+    return _compare(field, op, number)
+
+
+def _rating(value: str) -> _Test:
+    letter = _RATINGS.get(value)
+    if letter is None:
+        return _never
+    return lambda f: f.rating == letter
+
+
+def _status(value: str) -> _Test:
+    if value == "active":
+        return lambda f: not f.flags
+    if value in _FLAG_STATUSES:
+        return lambda f: value in f.flags
+    return _never
+
+
+def _file_type(value: str) -> _Test:
+    if not value:
+        return _never
+    return lambda f: f.ext == value
+
+
+def _pool(value: str) -> _Test:
+    pool_id = _parse_int(value)
+    if not pool_id:
+        return _never
+    return lambda f: pool_id in f.pools
+
+
+def _username(value: str) -> _Test:
+    if not value:
+        return _never
+    return lambda f: f.uploader == value
+
+
+def _user(value: str) -> _Test:
+    """`user:name`, or `user:!123` for the uploader's id."""
+    if value.startswith("!"):
+        user_id = _parse_int(value[1:])
+        if user_id is None:
+            return _never
+        return lambda f: f.uploader_id == user_id
+    return _username(value)
+
+
+def _numeric_metatag(field: str) -> Callable[[str], _Test]:
+    return lambda value: _numeric(field, value, _parse_int)
+
+
+_METATAGS: dict[str, Callable[[str], _Test]] = {
+    **{
+        name: _numeric_metatag(name)
+        for name in ("id", "score", "favcount", "width", "height", "tagcount", "userid")
+    },
+    "filesize": lambda value: _numeric("filesize", value, _parse_filesize),
+    "rating": _rating,
+    "type": _file_type,
+    "status": _status,
+    "fav": lambda _value: lambda f: f.fav,
+    "pool": _pool,
+    "user": _user,
+    "uploader": _user,
+    "username": _username,
+}
+
+
+def _glob(pattern: str) -> Callable[[str], bool]:
+    """A `*` glob matcher in linear time (a regex of many `.*` backtracks exponentially)."""
+    head, *middle, tail = pattern.split("*")
+    segments = [segment for segment in middle if segment]
+    min_length = len(head) + len(tail) + sum(len(segment) for segment in segments)
+
+    def matches(text: str) -> bool:
+        if len(text) < min_length or not text.startswith(head) or not text.endswith(tail):
+            return False
+        pos, end = len(head), len(text) - len(tail)
+        for segment in segments:
+            found = text.find(segment, pos, end)
+            if found < 0:
+                return False
+            pos = found + len(segment)
+        return True
+
+    return matches
+
+
+def _tag(name: str) -> _Test:
+    if "*" not in name:
+        return lambda f: name in f.tags
+    matches = _glob(name)
+    return lambda f: any(matches(tag) for tag in f.tags)
+
+
+class _Token:
+    """One word of a rule: a test plus its `-` (negated) and `~` (optional) flags."""
+
+    __slots__ = ("negated", "optional", "test")
+
+    def __init__(self, word: str) -> None:
+        prefix = _PREFIXES.match(word)
+        marks = prefix.group() if prefix else ""
+        self.optional = "~" in marks
+        self.negated = "-" in marks
+        body = word[len(marks) :]
+        name, colon, value = body.partition(":")
+        builder = _METATAGS.get(name) if colon else None
+        self.test: _Test = builder(value) if builder is not None else _tag(body)
+
+
+class BlacklistRule:
+    """One enabled blacklist line.
+
+    Attributes:
+        text: The line as written (trimmed), for "hidden by rule: …" messages.
+        key: The normalized line (lowercase, comment stripped, one space between distinct
+            tokens); two lines with the same key are the same rule.
+    """
+
+    __slots__ = ("_optional", "_required", "key", "text")
+
+    def __init__(self, text: str, words: Iterable[str]) -> None:
+        distinct = list(dict.fromkeys(words))
+        self.text = text
+        self.key = " ".join(distinct)
+        tokens = [_Token(word) for word in distinct]
+        self._required = tuple(token for token in tokens if not token.optional)
+        self._optional = tuple(token for token in tokens if token.optional)
+
+    @classmethod
+    def parse(cls, line: str) -> BlacklistRule | None:
+        """Parse one line; None for blank lines, comments and lines without tokens."""
+        text = line.strip()
+        if not text or text.startswith("#"):
+            return None
+        words = _INLINE_COMMENT.sub("", text.lower(), count=1).split()
+        if not words:
+            return None
+        return cls(text, words)
+
+    def matches(self, post: Post, ctx: MatchContext | None = None) -> bool:
+        """True if this line hides `post`."""
+        return self._test(_Facts(post))
+
+    def _test(self, facts: _Facts) -> bool:
+        for token in self._required:
+            if token.test(facts) == token.negated:
+                return False
+        if not self._optional:
+            return True
+        return any(token.test(facts) != token.negated for token in self._optional)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"BlacklistRule({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, BlacklistRule) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+def explain(rule: BlacklistRule) -> str:
+    """A short message saying which rule hid a post."""
+    return f"hidden by blacklist rule: {rule.text}"
+
+
+@dataclass(frozen=True)
+class MatchContext:
+    """Facts about the viewer that some metatags could need.
+
+    `fav:` uses `Post.is_favorited`, which the site fills in for the logged-in viewer.
+    """
+
+    username: str | None = None
+
+
+class Blacklist:
+    """An ordered set of blacklist rules; a post is hidden if any rule matches it."""
+
+    __slots__ = ("rules",)
+
+    def __init__(self, rules: Iterable[BlacklistRule] = ()) -> None:
+        unique: dict[str, BlacklistRule] = {}
+        for rule in rules:
+            unique.setdefault(rule.key, rule)
+        self.rules: tuple[BlacklistRule, ...] = tuple(unique.values())
+
+    @classmethod
+    def parse(cls, text: str | None) -> Blacklist:
+        """Parse blacklist text (one rule per line); never raises."""
+        if not text:
+            return cls()
+        rules = (BlacklistRule.parse(line) for line in text.split("\n"))
+        return cls(rule for rule in rules if rule is not None)
+
+    @classmethod
+    def combine(cls, *lists: Blacklist) -> Blacklist:
+        """Join lists (e.g. the account's and the local one), dropping repeated rules."""
+        return cls(rule for blacklist in lists for rule in blacklist.rules)
+
+    def match(self, post: Post, ctx: MatchContext | None = None) -> BlacklistRule | None:
+        """The first rule that hides `post`, or None."""
+        if not self.rules:
+            return None
+        facts = _Facts(post)
+        for rule in self.rules:
+            if rule._test(facts):
+                return rule
+        return None
+
+    def is_hidden(self, post: Post, ctx: MatchContext | None = None) -> bool:
+        """True if any rule hides `post`."""
+        return self.match(post, ctx) is not None
+
+    def __bool__(self) -> bool:
+        return bool(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __repr__(self) -> str:
+        return f"Blacklist({len(self.rules)} rules)"
+
+
+__all__ = ["Blacklist", "BlacklistRule", "MatchContext", "explain"]
