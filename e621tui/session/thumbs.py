@@ -40,6 +40,8 @@ T = TypeVar("T")
 KINDS = ("preview", "sample", "file")
 #: Largest body accepted per kind, enforced while streaming.
 MAX_DOWNLOAD_BYTES = {"preview": 8 * 2**20, "sample": 64 * 2**20, "file": 64 * 2**20}
+#: What e621ng serves; other Pillow plugins (EPS runs Ghostscript, TIFF…) are attack surface.
+FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 MAX_PIXELS = 50_000_000
 MAX_SIDE = 20_000
 #: Eviction frees down to this fraction of the cap, so it runs rarely rather than on every write.
@@ -148,12 +150,12 @@ def decode_image(data: bytes, box: tuple[int, int], *, use_draft: bool = True) -
     try:
         with _OPEN_LOCK, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            src = Image.open(io.BytesIO(data))
+            src = Image.open(io.BytesIO(data), formats=FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         limit = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
         raise ThumbError(f"image too large (over {limit} megapixels)") from None
     except UnidentifiedImageError:
-        raise ThumbError("not an image (unrecognised format)") from None
+        raise ThumbError("not a supported image (JPEG, PNG, GIF or WebP)") from None
     except _PIL_ERRORS as exc:
         log.debug("image open failed: %r", exc)
         raise ThumbError("image is corrupt") from None
@@ -200,7 +202,7 @@ def evict_disk_cache(cache_dir: Path, max_bytes: int) -> int:
 
     Only files in the cache layout (`<kind>/<xx>/<name>`) are considered. Returns bytes freed.
     """
-    return _evict(cache_dir, max_bytes)[0]
+    return _evict(cache_dir, max_bytes, max_bytes)[0]
 
 
 def _scan(cache_dir: Path) -> list[tuple[float, int, str]]:
@@ -219,15 +221,15 @@ def _scan(cache_dir: Path) -> list[tuple[float, int, str]]:
     return entries
 
 
-def _evict(cache_dir: Path, max_bytes: int) -> tuple[int, int]:
-    """Evict down to `max_bytes`; return (bytes freed, bytes remaining)."""
+def _evict(cache_dir: Path, high: int, low: int) -> tuple[int, int]:
+    """If the cache holds more than `high` bytes, evict down to `low`; return (freed, remaining)."""
     entries = _scan(cache_dir)
     total = sum(size for _, size, _ in entries)
     freed = 0
-    if total > max_bytes:
+    if total > high:
         entries.sort()
         for _, size, path in entries:
-            if total - freed <= max_bytes:
+            if total - freed <= low:
                 break
             try:
                 os.unlink(path)
@@ -302,6 +304,7 @@ class ImagePipeline:
         self._inflight: dict[tuple[Any, ...], _Inflight] = {}
         self._base_url: str | None = None
         self._disk_bytes: int | None = None  # running estimate; None until the first scan
+        self._written = 0
         self._evicting: asyncio.Task[None] | None = None
         self._closed = False
         self._client = httpx.AsyncClient(
@@ -349,12 +352,12 @@ class ImagePipeline:
         """Stop every download and close the HTTP client."""
         self._closed = True
         tasks = [entry.task for entry in self._inflight.values()]
-        if self._evicting is not None:
-            tasks.append(self._evicting)
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._inflight.clear()
+        if self._evicting is not None:  # leave the cache within its cap
+            await self._evicting
         await self._client.aclose()
 
     async def _counted(self, aw: Awaitable[T]) -> T:
@@ -471,6 +474,8 @@ class ImagePipeline:
     def _resolve(self, url: str) -> str:
         try:
             parsed = httpx.URL(url)
+            if parsed.scheme not in ("", "http", "https"):
+                raise ThumbError(f"unsupported image URL scheme: {parsed.scheme}")
             if not parsed.is_absolute_url:
                 if self._base_url is None:
                     raise ThumbError("image URL is relative and no site is set")
@@ -484,6 +489,7 @@ class ImagePipeline:
         return str(parsed)
 
     def _note_written(self, size: int) -> None:
+        self._written += size
         if self._disk_bytes is not None:
             self._disk_bytes += size
         needs_check = self._disk_bytes is None or self._disk_bytes > self._max_disk_bytes
@@ -492,16 +498,19 @@ class ImagePipeline:
 
     async def _evict(self) -> None:
         assert self._cache_dir is not None
+        low_water = int(self._max_disk_bytes * EVICT_LOW_WATER)
         try:
-            if self._disk_bytes is None:
-                scanned = await asyncio.to_thread(_scan, self._cache_dir)
-                self._disk_bytes = sum(size for _, size, _ in scanned)
-            if self._disk_bytes > self._max_disk_bytes:
-                low_water = int(self._max_disk_bytes * EVICT_LOW_WATER)
-                freed, self._disk_bytes = await asyncio.to_thread(
-                    _evict, self._cache_dir, low_water
+            while True:
+                mark = self._written
+                freed, remaining = await asyncio.to_thread(
+                    _evict, self._cache_dir, self._max_disk_bytes, low_water
                 )
-                log.debug("image cache: evicted %d bytes", freed)
+                # Writes during the scan may be counted twice; overestimating is the safe side.
+                self._disk_bytes = remaining + (self._written - mark)
+                if freed:
+                    log.debug("image cache: evicted %d bytes", freed)
+                if self._disk_bytes <= self._max_disk_bytes or not freed:
+                    break
         except OSError as exc:
             log.warning("image cache eviction failed: %s", exc)
         finally:
@@ -553,6 +562,7 @@ def _mb(size: int) -> str:
 
 
 __all__ = [
+    "FORMATS",
     "KINDS",
     "MAX_DOWNLOAD_BYTES",
     "ImagePipeline",
