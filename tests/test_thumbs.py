@@ -12,7 +12,7 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -83,7 +83,7 @@ def req(path: str, kind: str = "preview", md5: str | None = None) -> ImageReques
 class Site:
     """A MockTransport that serves bytes by path and records every request."""
 
-    def __init__(self, routes: dict[str, bytes] | None = None) -> None:
+    def __init__(self, routes: Mapping[str, bytes | Handler] | None = None) -> None:
         self.routes: dict[str, bytes | Handler] = dict(routes or {})
         self.requests: list[httpx.Request] = []
         self.transport = httpx.MockTransport(self.handle)
