@@ -1,0 +1,214 @@
+"""Static files: deterministic, harmless pictures generated on demand with Pillow.
+
+Every post gets a soft gradient in two colours taken from its md5, a few translucent shapes and
+its id as text. Originals are drawn at a working size of at most 1024 px and scaled to the
+post's dimensions, so the served byte size is not the `file.size` the JSON claims.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import io
+import random
+import re
+import threading
+from collections import OrderedDict
+
+from PIL import Image, ImageDraw, ImageFont
+
+from e621tui.devserver.model import DemoState, PostRec
+from e621tui.devserver.render import PREVIEW_BOX, SAMPLE_BOX, fit
+
+WORK_BOX = 1024
+CACHE_BYTES = 96 * 1024 * 1024
+
+_STATIC_RE = re.compile(
+    r"^/data/(?:(?P<kind>preview|sample)/)?[0-9a-f]{2}/[0-9a-f]{2}/"
+    r"(?P<md5>[0-9a-f]{32})(?:_(?P<variant>720p|480p|alt))?\.(?P<ext>[a-z0-9]+)$"
+)
+
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "webm": "video/webm",
+    "mp4": "video/mp4",
+    "swf": "application/x-shockwave-flash",
+}
+
+# Just enough bytes for sniffers to recognise the container; never decoded by the app.
+_STUB_BYTES = {
+    "webm": b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04webm",
+    "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
+    "swf": b"FWS\x0a\x20\x00\x00\x00",
+}
+
+
+class _Lru:
+    """A byte-bounded LRU of encoded files."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.items: OrderedDict[tuple[str, ...], bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple[str, ...]) -> bytes | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple[str, ...], value: bytes) -> None:
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.size += len(value)
+            while self.size > self.budget and len(self.items) > 1:
+                _, old = self.items.popitem(last=False)
+                self.size -= len(old)
+
+
+def _palette(md5: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    hue = int(md5[0:4], 16) / 65535
+    shift = 0.08 + int(md5[4:6], 16) / 255 * 0.25
+
+    def rgb(h: float, s: float, v: float) -> tuple[int, int, int]:
+        r, g, b = colorsys.hsv_to_rgb(h % 1.0, s, v)
+        return round(r * 255), round(g * 255), round(b * 255)
+
+    return rgb(hue, 0.45, 0.92), rgb(hue + shift, 0.6, 0.7)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    try:
+        return ImageFont.load_default(size=max(8, size))
+    except (OSError, TypeError):
+        return ImageFont.load_default()
+
+
+def draw_picture(post_id: int, md5: str, width: int, height: int, frame: int = 0) -> Image.Image:
+    """The post's picture at (width, height)."""
+    top, bottom = _palette(md5)
+    mask = Image.linear_gradient("L").resize((width, height), Image.Resampling.BILINEAR)
+    image = Image.composite(Image.new("RGB", (width, height), bottom),
+                            Image.new("RGB", (width, height), top), mask)  # fmt: skip
+    overlay = Image.new("RGBA", (width, height), (0, 0, 0, 0))
+    pen = ImageDraw.Draw(overlay)
+    rng = random.Random(md5)
+    unit = min(width, height)
+    for n in range(4):
+        cx = rng.uniform(0.1, 0.9) * width + frame * unit * 0.06 * (1 if n % 2 else -1)
+        cy = rng.uniform(0.1, 0.9) * height
+        r = rng.uniform(0.08, 0.25) * unit
+        fill = (255, 255, 255, rng.randint(40, 90)) if n % 2 else (*top, 110)
+        box = (cx - r, cy - r, cx + r, cy + r)
+        if n % 3 == 0:
+            pen.ellipse(box, fill=fill)
+        elif n % 3 == 1:
+            pen.rounded_rectangle(box, radius=r / 4, fill=fill)
+        else:
+            pen.polygon([(cx, cy - r), (cx + r, cy + r), (cx - r, cy + r)], fill=fill)
+    image.paste(overlay, (0, 0), overlay)
+    text = f"#{post_id}"
+    font = _font(unit // 7)
+    pen = ImageDraw.Draw(image)
+    left, upper, right, lower = pen.textbbox((0, 0), text, font=font)
+    x, y = (width - (right - left)) / 2, (height - (lower - upper)) / 2
+    pen.text((x + 2, y + 2), text, font=font, fill=(0, 0, 0))
+    pen.text((x, y), text, font=font, fill=(255, 255, 255))
+    return image
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "jpg":
+        image.save(out, "JPEG", quality=85)
+    elif fmt == "webp":
+        image.save(out, "WEBP", quality=80)
+    elif fmt == "png":
+        image.save(out, "PNG", compress_level=1)
+    else:
+        image.save(out, fmt.upper())
+    return out.getvalue()
+
+
+class StaticFiles:
+    """Resolves `/data/...` paths to generated bytes, with an LRU cache."""
+
+    def __init__(self, state: DemoState) -> None:
+        self.state = state
+        self.cache = _Lru(CACHE_BYTES)
+
+    def get(self, path: str) -> tuple[int, bytes, str]:
+        """(status, body, content type) for a static path."""
+        if path == "/images/download-preview.png":
+            return 200, self._placeholder(), "image/png"
+        match = _STATIC_RE.match(path)
+        post = self.state.posts_by_md5.get(match.group("md5")) if match else None
+        if match is None or post is None or post.deleted:
+            return 404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html"
+        kind = match.group("kind") or "original"
+        ext, variant = match.group("ext"), match.group("variant")
+        if variant is not None or ext in _STUB_BYTES:
+            if variant is None and (kind != "original" or ext != post.ext):
+                return 404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html"
+            return 200, _STUB_BYTES.get(ext, b""), CONTENT_TYPES.get(ext, "video/mp4")
+        if not self._exists(post, kind, ext):
+            return 404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html"
+        key = (post.md5, kind, ext)
+        body = self.cache.get(key)
+        if body is None:
+            body = self._render(post, kind, ext)
+            self.cache.put(key, body)
+        return 200, body, CONTENT_TYPES[ext]
+
+    @staticmethod
+    def _exists(post: PostRec, kind: str, ext: str) -> bool:
+        if kind == "original":
+            return ext == post.ext
+        if ext not in ("jpg", "webp"):
+            return False
+        if kind == "preview":
+            return post.preview_mode not in ("missing", "placeholder")
+        return post.ext in ("webm", "mp4") or (
+            post.ext not in ("gif", "swf")
+            and (min(post.width, post.height) > 850 or max(post.width, post.height) > 1700)
+        )
+
+    def _master(self, post: PostRec, frame: int = 0) -> Image.Image:
+        width, height = fit(post.width, post.height, WORK_BOX)
+        return draw_picture(post.id, post.md5, width, height, frame)
+
+    def _render(self, post: PostRec, kind: str, ext: str) -> bytes:
+        if kind == "original" and ext == "gif":
+            size = (post.width, post.height)
+            frames = [self._master(post, f).resize(size).convert("P") for f in range(3)]
+            out = io.BytesIO()
+            frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=300,
+                           loop=0)  # fmt: skip
+            return out.getvalue()
+        box = {"preview": PREVIEW_BOX, "sample": SAMPLE_BOX}.get(kind)
+        size = fit(post.width, post.height, box) if box else (post.width, post.height)
+        image = self._master(post)
+        if image.size != size:
+            image = image.resize(size, Image.Resampling.BILINEAR)
+        body = _encode(image, ext)
+        if kind == "preview" and post.preview_mode == "corrupt":
+            body = body[: len(body) // 3]
+        return body
+
+    def _placeholder(self) -> bytes:
+        key = ("placeholder",)
+        body = self.cache.get(key)
+        if body is None:
+            image = Image.new("RGB", (PREVIEW_BOX, PREVIEW_BOX), (40, 44, 52))
+            pen = ImageDraw.Draw(image)
+            pen.rounded_rectangle((24, 24, 232, 232), radius=24, outline=(200, 200, 210), width=6)
+            pen.text((128, 128), "Flash", font=_font(40), fill=(220, 220, 230), anchor="mm")
+            body = _encode(image, "png")
+            self.cache.put(key, body)
+        return body
