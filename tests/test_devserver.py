@@ -1,0 +1,408 @@
+"""The local e621ng-compatible dev server, exercised over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from e621tui.devserver import (
+    DEMO_API_KEY,
+    DEMO_USERNAME,
+    OTHER_API_KEY,
+    OTHER_USERNAME,
+    DevServer,
+)
+from e621tui.devserver.generate import generate
+from e621tui.devserver.hostile import LONG_TAG, MANY_TAGS
+
+UA = "e621-tui-test/1.0 (by demo on e621)"
+DEMO = (DEMO_USERNAME, DEMO_API_KEY)
+OTHER = (OTHER_USERNAME, OTHER_API_KEY)
+POST_FIELDS = [
+    "id", "created_at", "updated_at", "file", "preview", "sample", "score", "tags",
+    "locked_tags", "change_seq", "flags", "rating", "fav_count", "sources", "pools",
+    "relationships", "approver_id", "uploader_id", "uploader_name", "description",
+    "comment_count", "is_favorited", "vote", "has_notes", "duration",
+]  # fmt: skip
+
+
+# --- fixtures -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def srv() -> Iterator[DevServer]:
+    """A shared server for read-only tests (no rate or set-edit limits)."""
+    with DevServer(enforce_rate_limit=False, enforce_set_edit_limit=False, hostile=True) as s:
+        yield s
+
+
+@pytest.fixture
+def fresh() -> Iterator[DevServer]:
+    """A server of its own for tests that change data or faults."""
+    with DevServer(enforce_rate_limit=False, enforce_set_edit_limit=False) as s:
+        yield s
+
+
+def client(server: DevServer, auth: tuple[str, str] | None = None) -> httpx.Client:
+    return httpx.Client(base_url=server.base_url, headers={"User-Agent": UA}, auth=auth)
+
+
+@pytest.fixture
+def anon(srv: DevServer) -> Iterator[httpx.Client]:
+    with client(srv) as c:
+        yield c
+
+
+@pytest.fixture
+def demo(srv: DevServer) -> Iterator[httpx.Client]:
+    with client(srv, DEMO) as c:
+        yield c
+
+
+def posts(c: httpx.Client, tags: str = "", **params: Any) -> list[dict[str, Any]]:
+    r = c.get("/posts.json", params={"tags": tags, **params})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == {"posts"}
+    return list(body["posts"])
+
+
+def ids(items: list[dict[str, Any]]) -> list[int]:
+    return [p["id"] for p in items]
+
+
+# --- data -----------------------------------------------------------------------------------
+
+
+def test_generation_is_fast_and_deterministic() -> None:
+    start = time.perf_counter()
+    state = generate(seed=621, post_count=3000)
+    assert time.perf_counter() - start < 1.0
+    assert len(state.posts) == 3000
+    again = generate(seed=621, post_count=3000)
+    assert [(p.id, p.md5, p.tags) for p in state.posts.values()] == [
+        (p.id, p.md5, p.tags) for p in again.posts.values()
+    ]
+    assert state.special == again.special
+    assert generate(seed=7).ids_desc != state.ids_desc
+    ids_desc = state.ids_desc
+    assert ids_desc == sorted(ids_desc, reverse=True)
+    created = [state.posts[i].created for i in ids_desc]
+    assert created == sorted(created, reverse=True)
+    assert any(a - b > 1 for a, b in zip(ids_desc, ids_desc[1:], strict=False)), "ids have gaps"
+    ratings = {r: sum(p.rating == r for p in state.posts.values()) for r in "sqe"}
+    assert ratings["s"] > ratings["q"] > ratings["e"] > 0
+
+
+def test_tag_frequencies_are_skewed_and_cover_categories(srv: DevServer) -> None:
+    tags = srv.state.tags.values()
+    assert {t.category for t in tags} >= {
+        "artist", "contributor", "copyright", "character", "species", "general", "meta",
+        "lore",
+    }  # fmt: skip
+    counts = sorted((t.post_count for t in tags if t.category == "general"), reverse=True)
+    assert counts[0] > 10 * counts[len(counts) // 2]
+
+
+# --- edge rules -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "agent",
+    [None, "", "python-httpx/0.28.1", "python-requests/2.32", "curl/8.5.0", "Wget/1.21",
+     "Go-http-client/1.1", "okhttp/4.12", "aiohttp/3.9", "Mozilla/5.0 (X11; Linux x86_64)"],
+)  # fmt: skip
+def test_user_agent_rule(srv: DevServer, agent: str | None) -> None:
+    headers = {"User-Agent": agent} if agent is not None else {}
+    with httpx.Client(base_url=srv.base_url) as c:
+        if agent is None:
+            c.headers.pop("User-Agent")
+        r = c.get("/posts.json", params={"limit": 1}, headers=headers)
+    assert r.status_code == 403
+    assert r.headers["content-type"].startswith("text/html")
+    assert "API misuse" in r.text
+
+
+def test_good_user_agent_passes_and_static_files_skip_the_rule(srv: DevServer) -> None:
+    with client(srv) as c:
+        post = c.get(f"/posts/{srv.state.special['newest']}.json").json()["post"]
+    with httpx.Client() as bare:
+        bare.headers.pop("User-Agent")
+        assert bare.get(post["preview"]["url"]).status_code == 200
+
+
+def test_rate_rule_blocks_the_third_request_in_a_second_then_recovers() -> None:
+    with DevServer(post_count=100) as server, client(server) as c:
+        statuses = [c.get("/posts.json", params={"limit": 1}).status_code for _ in range(3)]
+        assert statuses == [200, 200, 503]
+        assert server.max_requests_in_window(1.0) == 3
+        blocked = server.api_requests()[-1]
+        assert blocked.status == 503
+        r = c.get("/posts.json", params={"limit": 1})  # still inside the window
+        assert r.status_code == 503
+        assert r.headers["content-type"].startswith("text/html")
+        # Rejected requests count, so wait a full window after the last one.
+        time.sleep(1.05)
+        assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+        server.clear_requests()
+        assert server.api_requests() == []
+
+
+def test_max_requests_in_window_ignores_static_files(srv: DevServer, anon: httpx.Client) -> None:
+    url = anon.get(f"/posts/{srv.state.special['newest']}.json").json()["post"]["preview"]["url"]
+    srv.clear_requests()
+    anon.get("/posts.json", params={"limit": 1})
+    for _ in range(3):
+        anon.get(url)
+    assert srv.max_requests_in_window() == 1
+    assert [r.is_api for r in srv.requests] == [True, False, False, False]
+
+
+# --- auth and errors ------------------------------------------------------------------------
+
+
+def test_wrong_key_is_401_even_on_get(srv: DevServer) -> None:
+    for auth in [(DEMO_USERNAME, "nope"), ("nobody", "x")]:
+        with client(srv, auth) as c:
+            r = c.get("/posts.json", params={"limit": 1})
+        assert r.status_code == 401
+        assert r.json() == {
+            "success": False,
+            "message": "SessionLoader::AuthenticationFailure",
+            "code": None,
+        }
+    with client(srv) as c:
+        r = c.get("/posts.json", headers={"Authorization": "Basic !!!notbase64"})
+    assert r.status_code == 401
+
+
+def test_names_are_case_insensitive_with_spaces_as_underscores(srv: DevServer) -> None:
+    for auth in [("DEMO", DEMO_API_KEY), ("other user", OTHER_API_KEY)]:
+        with client(srv, auth) as c:
+            me = c.get("/users/me.json")
+        assert me.status_code == 200
+        assert me.json()["name"].lower() == auth[0].lower().replace(" ", "_")
+
+
+def test_unauthenticated_write_is_a_csrf_403(anon: httpx.Client, srv: DevServer) -> None:
+    r = anon.post("/favorites.json", data={"post_id": srv.state.special["newest"]})
+    assert r.status_code == 403
+    assert r.json()["message"].startswith("ActionController::InvalidAuthenticityToken")
+    assert r.json()["code"] is None
+
+
+def test_missing_record_and_unknown_route(anon: httpx.Client) -> None:
+    r = anon.get("/posts/1.json")
+    assert (r.status_code, r.json()) == (404, {"success": False, "reason": "not found"})
+    assert anon.get("/pools/1.json").json() == {"success": False, "reason": "not found"}
+    r = anon.get("/no/such/route.json")
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+
+
+# --- posts: fields, visibility --------------------------------------------------------------
+
+
+def test_post_objects_have_every_legacy_field(srv: DevServer, demo: httpx.Client) -> None:
+    for post in posts(demo, limit=20):
+        assert list(post) == POST_FIELDS
+        assert post["score"]["down"] <= 0
+        assert set(post["tags"]) >= {"general", "artist", "contributor", "meta", "lore"}
+        assert post["file"]["url"].startswith(srv.base_url + "/data/")
+        assert max(post["preview"]["width"], post["preview"]["height"]) <= 256
+        assert post["created_at"][-6] in "+-" and "." in post["created_at"]
+
+
+def test_special_posts(srv: DevServer, anon: httpx.Client) -> None:
+    special = srv.state.special
+
+    def show(key: str) -> dict[str, Any]:
+        r = anon.get(f"/posts/{special[key]}.json")
+        assert r.status_code == 200
+        return dict(r.json()["post"])
+
+    video = show("video")
+    assert video["file"]["ext"] == "webm" and video["duration"] == 12.5
+    assert video["sample"]["has"] and video["sample"]["url"].endswith(".jpg")
+    assert video["sample"]["alternates"]["samples"]["480p"]["url"].endswith("_480p.mp4")
+    gif = show("gif")
+    assert gif["sample"] == {**gif["sample"], "has": False, "url": None}
+    assert show("swf")["preview"]["url"] == srv.base_url + "/images/download-preview.png"
+    small = show("small")
+    assert small["sample"]["has"] is False and small["sample"]["url"] is None
+    assert small["sample"]["width"] == small["file"]["width"]
+    large = show("large")
+    assert large["sample"]["has"] and max(large["sample"]["width"], large["sample"]["height"]) == 850
+    parent = show("parent")
+    assert special["child"] in parent["relationships"]["children"]
+    assert special["deleted_child"] in parent["relationships"]["children"]
+    assert parent["relationships"]["has_active_children"] is True
+    assert show("child")["relationships"]["parent_id"] == special["parent"]
+    legacy = show("legacy_score")["score"]
+    assert legacy["total"] != legacy["up"] + legacy["down"]
+    described = show("described")
+    assert "[quote]" in described["description"] and "\n" in described["description"]
+    assert described["sources"]
+    assert show("pending")["flags"]["pending"] and show("flagged")["flags"]["flagged"]
+    deleted = show("deleted")
+    assert deleted["flags"]["deleted"] is True
+    assert deleted["file"]["url"] is None and deleted["preview"]["url"] is None
+    assert deleted["file"]["md5"]
+
+
+def test_login_blocked_post_hides_urls_from_anonymous_only(
+    srv: DevServer, anon: httpx.Client, demo: httpx.Client
+) -> None:
+    pid = srv.state.special["login_blocked"]
+    hidden = anon.get(f"/posts/{pid}.json").json()["post"]
+    assert hidden["file"]["url"] is None and hidden["preview"]["url"] is None
+    assert hidden["sample"]["url"] is None and hidden["file"]["md5"]
+    shown = demo.get(f"/posts/{pid}.json").json()["post"]
+    assert shown["file"]["url"] and shown["preview"]["url"]
+    md5 = hidden["file"]["md5"]
+    rebuilt = f"{srv.base_url}/data/{md5[:2]}/{md5[2:4]}/{md5}.{hidden['file']['ext']}"
+    assert anon.get(rebuilt).status_code == 200
+
+
+def test_md5_lookup_random_and_count(srv: DevServer, anon: httpx.Client) -> None:
+    post = srv.state.post(srv.state.special["newest"])
+    r = anon.get("/posts.json", params={"md5": post.md5})
+    assert list(r.json()) == ["post"] and r.json()["post"]["id"] == post.id
+    assert anon.get("/posts.json", params={"md5": "0" * 32}).status_code == 404
+    random_post = anon.get("/posts/random.json", params={"tags": "fox"}).json()["post"]
+    assert "fox" in random_post["tags"]["species"]
+    assert anon.get("/posts/random.json", params={"tags": "no_such_tag"}).status_code == 404
+    count = anon.get("/posts/count.json", params={"tags": "fox"}).json()
+    assert count == {"count": srv.state.tags["fox"].post_count, "capped": False}
+
+
+def test_time_zone_param(anon: httpx.Client) -> None:
+    post = posts(anon, limit=1, time_zone="UTC")[0]
+    assert post["created_at"].endswith("+00:00")
+
+
+# --- pagination -----------------------------------------------------------------------------
+
+
+def test_numbered_pages_and_b_cursor_agree(srv: DevServer, anon: httpx.Client) -> None:
+    page1 = ids(posts(anon, limit=20))
+    page2 = ids(posts(anon, limit=20, page=2))
+    assert page1 == sorted(page1, reverse=True)
+    assert ids(posts(anon, limit=20, page=f"b{page1[-1]}")) == page2
+    expected = [i for i in srv.state.ids_desc if not srv.state.post(i).deleted]
+    assert page1 + page2 == expected[:40]
+
+
+def test_a_cursor_returns_the_closest_ids_above_in_descending_order(anon: httpx.Client) -> None:
+    page = ids(posts(anon, limit=40))
+    above = ids(posts(anon, limit=10, page=f"a{page[-1]}"))
+    assert above == page[-11:-1]
+    assert above == sorted(above, reverse=True)
+
+
+def test_cursor_forces_id_order(anon: httpx.Client) -> None:
+    page = ids(posts(anon, "order:score", limit=30, page="b999999999"))
+    assert page == sorted(page, reverse=True)
+
+
+def test_limit_and_page_errors(anon: httpx.Client) -> None:
+    cases = [
+        ({"limit": "321"}, "Limit must be between 0 and 320."),
+        ({"limit": "-1"}, "Limit must be between 0 and 320."),
+        ({"limit": "abc"}, "Invalid limit."),
+        ({"page": "751"}, "You cannot go beyond page 750. Please narrow your search terms."),
+        ({"page": "0"}, "Invalid page number."),
+        ({"page": "x"}, "Invalid page number."),
+        ({"page": "b9999999999"}, "Page parameter is out of valid range."),
+    ]
+    for params, message in cases:
+        r = anon.get("/posts.json", params=params)
+        assert r.status_code == 410, params
+        assert r.json() == {"success": False, "message": message, "code": None}
+    assert len(posts(anon, limit=320)) == 320
+    assert posts(anon, limit=10, page=750) == []
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+def test_plain_tags_negation_or_groups_and_wildcards(anon: httpx.Client) -> None:
+    for post in posts(anon, "fox outside -wolf", limit=100):
+        flat = {t for group in post["tags"].values() for t in group}
+        assert {"fox", "outside"} <= flat and "wolf" not in flat
+    for post in posts(anon, "~wolf ~dragon", limit=100):
+        flat = {t for group in post["tags"].values() for t in group}
+        assert flat & {"wolf", "dragon"}
+    for post in posts(anon, "ember_*", limit=50):
+        assert any(t.startswith("ember_") for t in post["tags"]["character"])
+    assert ids(posts(anon, "kitty", limit=30)) == ids(posts(anon, "cat", limit=30))
+
+
+def test_metatags(srv: DevServer, anon: httpx.Client, demo: httpx.Client) -> None:
+    assert {p["rating"] for p in posts(anon, "rating:s", limit=100)} == {"s"}
+    assert "s" not in {p["rating"] for p in posts(anon, "-rating:s", limit=100)}
+    some = srv.state.ids_desc[30:35]
+    listed = posts(anon, "id:" + ",".join(map(str, some)))
+    assert ids(listed) == some
+    lo, hi = some[-1], some[0]
+    assert ids(posts(anon, f"id:{lo}..{hi}")) == some
+    assert all(p["score"]["total"] > 20 for p in posts(anon, "score:>20", limit=50))
+    assert all(p["fav_count"] >= 10 for p in posts(anon, "favcount:>=10", limit=50))
+    assert ids(posts(anon, "type:webm", limit=320)).count(srv.state.special["video"]) == 1
+    favs = set(srv.state.favorite_ids(DEMO_USERNAME))
+    assert set(ids(posts(demo, "fav:me", limit=320))) == favs
+    assert set(ids(posts(anon, "fav:demo", limit=320))) == favs
+    assert posts(anon, "fav:me") == []
+    r = anon.get("/posts.json", params={"tags": "fav:quiet_collector"})
+    assert r.status_code == 403
+    pool = srv.state.pool(srv.state.special["pool_40"])
+    assert set(ids(posts(anon, f"pool:{pool.id}", limit=100))) == set(pool.post_ids)
+    public = srv.state.post_set(srv.state.special["set_demo_public"])
+    assert set(ids(posts(anon, f"set:{public.id}", limit=100))) == set(public.post_ids)
+    private = srv.state.special["set_demo_private"]
+    assert anon.get("/posts.json", params={"tags": f"set:{private}"}).status_code == 403
+    assert len(posts(demo, f"set:{private}", limit=100)) == len(
+        srv.state.post_set(private).post_ids
+    )
+    uploader = srv.state.post(srv.state.special["newest"]).uploader_name
+    assert {p["uploader_name"] for p in posts(anon, f"user:{uploader}", limit=50)} == {uploader}
+    assert len(posts(anon, "limit:7")) == 7
+
+
+def test_deleted_posts_need_a_status_override(srv: DevServer, anon: httpx.Client) -> None:
+    deleted = srv.state.special["deleted"]
+    assert deleted not in ids(posts(anon, f"id:{deleted}"))
+    assert ids(posts(anon, f"id:{deleted} status:deleted")) == [deleted]
+    assert deleted in ids(posts(anon, "status:any", limit=30))
+
+
+def test_orders(anon: httpx.Client) -> None:
+    ascending = ids(posts(anon, "order:id", limit=50))
+    assert ascending == sorted(ascending)
+    scores = [p["score"]["total"] for p in posts(anon, "order:score", limit=100)]
+    assert scores == sorted(scores, reverse=True)
+    favs = [p["fav_count"] for p in posts(anon, "order:favcount_asc", limit=100)]
+    assert favs == sorted(favs)
+    one = ids(posts(anon, "order:random randseed:5", limit=30, page=2))
+    assert one == ids(posts(anon, "order:random randseed:5", limit=30, page=2))
+    assert one != sorted(one, reverse=True)
+
+
+def test_query_errors(anon: httpx.Client) -> None:
+    too_many = " ".join(f"tag{i}" for i in range(41))
+    r = anon.get("/posts.json", params={"tags": too_many})
+    assert r.status_code == 422
+    assert r.json()["message"] == "You cannot search for more than 40 tags at a time"
+    free = " ".join(f"tag{i}" for i in range(40)) + " rating:s limit:5 status:deleted"
+    assert anon.get("/posts.json", params={"tags": free}).status_code == 200
+    r = anon.get("/posts.json", params={"tags[]": "fox"})
+    assert r.status_code == 400 and r.json()["message"] == "Invalid tags parameter"
