@@ -241,7 +241,9 @@ def test_special_posts(srv: DevServer, anon: httpx.Client) -> None:
     assert small["sample"]["has"] is False and small["sample"]["url"] is None
     assert small["sample"]["width"] == small["file"]["width"]
     large = show("large")
-    assert large["sample"]["has"] and max(large["sample"]["width"], large["sample"]["height"]) == 850
+    assert (
+        large["sample"]["has"] and max(large["sample"]["width"], large["sample"]["height"]) == 850
+    )
     parent = show("parent")
     assert special["child"] in parent["relationships"]["children"]
     assert special["deleted_child"] in parent["relationships"]["children"]
@@ -406,3 +408,270 @@ def test_query_errors(anon: httpx.Client) -> None:
     assert anon.get("/posts.json", params={"tags": free}).status_code == 200
     r = anon.get("/posts.json", params={"tags[]": "fox"})
     assert r.status_code == 400 and r.json()["message"] == "Invalid tags parameter"
+
+
+# --- favorites and votes --------------------------------------------------------------------
+
+
+def test_favorite_add_list_and_remove(fresh: DevServer) -> None:
+    pid = fresh.state.ids_desc[40]
+    before = fresh.state.post(pid).fav_count
+    assert not fresh.state.is_favorited(DEMO_USERNAME, pid)
+    with client(fresh, DEMO) as c:
+        r = c.post("/favorites.json", data={"post_id": pid})
+        assert (r.status_code, r.json()) == (200, {"post_id": pid, "favorite_count": before + 1})
+        assert fresh.state.is_favorited("Demo", pid)
+        again = c.post("/favorites.json", data={"post_id": pid})
+        assert again.status_code == 422
+        assert again.json()["message"] == "You have already favorited this post"
+        listed = c.get("/favorites.json", params={"user_id": fresh.state.special["user_demo"]})
+        assert listed.json()["posts"][0]["id"] == pid
+        assert listed.json()["posts"][0]["is_favorited"] is True
+        mine = c.get("/favorites.json", params={"limit": 5, "page": 2}).json()["posts"]
+        assert ids(mine) == fresh.state.favorite_ids(DEMO_USERNAME)[5:10]
+        r = c.delete(f"/favorites/{pid}.json")
+        assert (r.status_code, r.json()) == (200, {"post_id": pid, "favorite_count": before})
+        assert c.delete(f"/favorites/{pid}.json").status_code == 200  # no-op
+        r = c.post("/favorites.json", data={"post_id": pid})
+        assert r.status_code == 200
+        r = c.post(f"/favorites/{pid}.json", data={"_method": "delete"})
+        assert r.status_code == 200 and not fresh.state.is_favorited(DEMO_USERNAME, pid)
+        assert c.post("/favorites.json", data={"post_id": 1}).status_code == 404
+    with client(fresh) as c:
+        assert c.get("/favorites.json").status_code == 404
+        hidden = fresh.state.special["user_hidden_favorites"]
+        assert c.get("/favorites.json", params={"user_id": hidden}).json() == {"posts": []}
+
+
+def test_vote_semantics(fresh: DevServer) -> None:
+    pid = fresh.state.ids_desc[300]
+    post = fresh.state.post(pid)
+    up, down = post.up, post.down
+    path = f"/posts/{pid}/votes.json"
+    with client(fresh, OTHER) as c:
+        r = c.post(path, data={"score": "1"})
+        assert r.json() == {"score": post.score, "up": up + 1, "down": down, "our_score": 1}
+        assert fresh.state.vote_of(OTHER_USERNAME, pid) == 1
+        r = c.post(path, data={"score": "1"})  # same vote again toggles it off
+        assert r.json()["our_score"] == 0 and r.json()["up"] == up
+        assert fresh.state.vote_of(OTHER_USERNAME, pid) == 0
+        c.post(path, params={"score": "1", "no_unvote": "true"})
+        r = c.post(path, params={"score": "1", "no_unvote": "true"})
+        assert r.json()["our_score"] == 0 and r.json()["up"] == up + 1  # the quirk
+        assert fresh.state.vote_of(OTHER_USERNAME, pid) == 1
+        r = c.post(path, data={"score": "-1", "no_unvote": "true"})
+        assert r.json() == {"score": post.score, "up": up, "down": down - 1, "our_score": -1}
+        assert c.get(f"/posts/{pid}.json").json()["post"]["vote"] == -1
+        r = c.delete(path)
+        assert r.status_code == 204 and r.content == b""
+        assert fresh.state.vote_of(OTHER_USERNAME, pid) == 0
+        assert (post.up, post.down) == (up, down)
+        assert c.delete(path).status_code == 204
+        c.post(path, data={"score": "1"})
+        assert c.post(path, data={"_method": "delete"}).status_code == 204
+        assert fresh.state.vote_of(OTHER_USERNAME, pid) == 0
+        bad = c.post(path, data={"score": "2"})
+        assert bad.status_code == 422 and bad.json()["message"] == "Invalid vote"
+
+
+# --- sets -----------------------------------------------------------------------------------
+
+
+def test_set_create_and_validation(fresh: DevServer) -> None:
+    with client(fresh, DEMO) as c:
+        r = c.post(
+            "/post_sets.json",
+            data={"post_set[name]": "My New Set", "post_set[shortname]": "my_new_set",
+                  "post_set[is_public]": "true"},
+        )  # fmt: skip
+        assert r.status_code == 201
+        created = r.json()
+        assert created["name"] == "My New Set" and created["is_public"] is True
+        assert created["creator_id"] == fresh.state.special["user_demo"]
+        assert created["post_ids"] == [] and created["post_count"] == 0
+        bad = [
+            ({"name": "ab", "shortname": "fine_name"}, "name", "too short"),
+            ({"name": "Fine name", "shortname": "Bad Name"}, "shortname", "lowercase"),
+            ({"name": "Fine name", "shortname": "12345"}, "shortname", "at least one"),
+            ({"name": "My New Set", "shortname": "other_short"}, "name", "already been taken"),
+            ({"name": "Other name", "shortname": "my_new_set"}, "shortname", "already been taken"),
+        ]
+        for fields, field, text in bad:
+            form = {f"post_set[{k}]": v for k, v in fields.items()}
+            r = c.post("/post_sets.json", data=form)
+            assert r.status_code == 422, fields
+            assert any(text in m for m in r.json()["errors"][field]), r.json()
+        r = c.patch(f"/post_sets/{created['id']}.json", data={"post_set[name]": "Renamed"})
+        assert r.status_code == 204
+        assert fresh.state.post_set(created["id"]).name == "Renamed"
+        assert c.delete(f"/post_sets/{created['id']}.json").status_code == 204
+        assert c.get(f"/post_sets/{created['id']}.json").status_code == 404
+    other_set = fresh.state.special["set_other_public"]
+    with client(fresh, DEMO) as c:
+        assert c.delete(f"/post_sets/{other_set}.json").status_code == 403
+
+
+def test_set_add_and_remove_posts(fresh: DevServer) -> None:
+    set_id = fresh.state.special["set_demo_empty"]
+    new = fresh.state.ids_desc[50:53]
+    with client(fresh, DEMO) as c:
+        path = f"/post_sets/{set_id}"
+        r = c.post(f"{path}/add_posts.json", data={"post_ids[]": [*new, new[0], 1]})
+        assert r.status_code == 201
+        assert r.json()["post_ids"] == new and r.json()["post_count"] == 3
+        more = fresh.state.ids_desc[60:62]
+        r = c.post(f"{path}/add_posts.json", json={"post_ids": more})
+        assert r.json()["post_ids"] == new + more
+        r = c.post(f"{path}/remove_posts.json", data={"post_ids[]": [new[1]]})
+        assert r.status_code == 201
+        assert fresh.state.post_set(set_id).post_ids == [new[0], new[2], *more]
+        for form in [{"post_ids": str(new[0])}, {}]:
+            r = c.post(f"{path}/add_posts.json", data=form)
+            assert r.status_code == 400
+            assert r.json()["message"] == "param is missing or the value is empty: post_ids"
+        r = c.post(f"{path}/add_posts.json", data={"post_ids[]": list(range(1, 322))})
+        assert (r.status_code, r.json()["message"]) == (
+            400,
+            "You can only add up to 320 posts at a time.",
+        )
+        maintained = fresh.state.special["set_other_maintained"]
+        r = c.post(f"/post_sets/{maintained}/add_posts.json", data={"post_ids[]": [new[0]]})
+        assert r.status_code == 201
+        not_mine = fresh.state.special["set_other_public"]
+        r = c.post(f"/post_sets/{not_mine}/add_posts.json", data={"post_ids[]": [new[0]]})
+        assert r.status_code == 403
+    with client(fresh) as c:
+        r = c.post(f"/post_sets/{set_id}/add_posts.json", data={"post_ids[]": [new[0]]})
+        assert r.status_code == 403
+
+
+def test_set_edit_rate_limit_is_per_user() -> None:
+    with DevServer(post_count=100, enforce_rate_limit=False) as server:
+        demo_path = f"/post_sets/{server.state.special['set_demo_public']}/add_posts.json"
+        other_path = f"/post_sets/{server.state.special['set_other_public']}/remove_posts.json"
+        pid = server.state.ids_desc[30]
+        with client(server, DEMO) as demo_c, client(server, OTHER) as other_c:
+            statuses = [demo_c.post(demo_path, data={"post_ids[]": [pid]}).status_code
+                        for _ in range(31)]  # fmt: skip
+            assert statuses == [201] * 30 + [429]
+            assert demo_c.post(demo_path, data={"post_ids[]": [pid]}).json() == {
+                "success": False,
+                "message": "You are modifying sets too quickly. Wait a bit and try again.",
+                "code": None,
+            }
+            assert other_c.post(other_path, data={"post_ids[]": [pid]}).status_code == 201
+
+
+def test_set_visibility_and_listing(srv: DevServer, anon: httpx.Client, demo: httpx.Client) -> None:
+    private = srv.state.special["set_demo_private"]
+    r = anon.get(f"/post_sets/{private}.json")
+    assert (r.status_code, r.json()) == (403, {"success": False, "reason": "Access Denied"})
+    with client(srv, OTHER) as other:
+        assert other.get(f"/post_sets/{private}.json").status_code == 403
+    assert demo.get(f"/post_sets/{private}.json").json()["id"] == private
+    listed = anon.get("/post_sets.json", params={"limit": 100}).json()
+    assert private not in ids(listed) and all(s["is_public"] for s in listed)
+    assert private in ids(demo.get("/post_sets.json", params={"limit": 100}).json())
+    mine = anon.get("/post_sets.json", params={"search[creator_name]": DEMO_USERNAME}).json()
+    assert {s["creator_id"] for s in mine} == {srv.state.special["user_demo"]}
+    named = anon.get("/post_sets.json", params={"search[name]": "Tea*"}).json()
+    assert ids(named) == [srv.state.special["set_other_public"]]
+    member = srv.state.post_set(srv.state.special["set_other_public"]).post_ids[0]
+    containing = anon.get("/post_sets.json", params={"post_id": member}).json()
+    assert all(member in s["post_ids"] for s in containing) and containing
+    demo_id = srv.state.special["user_demo"]
+    maintained = anon.get("/post_sets.json", params={"maintainer_id": demo_id}).json()
+    assert ids(maintained) == [srv.state.special["set_other_maintained"]]
+
+
+def test_for_select(srv: DevServer, demo: httpx.Client, anon: httpx.Client) -> None:
+    body = demo.get("/post_sets/for_select.json").json()
+    assert set(body) == {"Owned", "Maintained"}
+    owned = dict((set_id, name) for name, set_id in body["Owned"])
+    assert owned[srv.state.special["set_demo_private"]] == "To Sort Later"
+    long_name = owned[srv.state.special["set_demo_long_name"]]
+    assert len(long_name) == 35 and long_name.endswith("...") and "_" not in long_name
+    names = [name for name, _ in body["Owned"]]
+    assert names == sorted(names, key=str.lower)
+    assert body["Maintained"] == [["Dragon Hoard", srv.state.special["set_other_maintained"]]]
+    assert anon.get("/post_sets/for_select.json").status_code == 403
+
+
+# --- pools, tags, users ---------------------------------------------------------------------
+
+
+def test_pools(srv: DevServer, anon: httpx.Client) -> None:
+    for key, size in [("pool_3", 3), ("pool_12", 12), ("pool_250", 250), ("pool_1000", 1000)]:
+        pool = anon.get(f"/pools/{srv.state.special[key]}.json").json()
+        assert pool["post_count"] == len(pool["post_ids"]) == size
+        order = pool["post_ids"]
+        assert order not in (sorted(order), sorted(order, reverse=True))
+        for pid in order[:20]:
+            assert pool["id"] in srv.state.post(pid).pools
+    pool_12 = srv.state.pool(srv.state.special["pool_12"])
+    assert srv.state.special["deleted"] in pool_12.post_ids
+    wanted = [srv.state.special["pool_3"], srv.state.special["pool_40"]]
+    listed = anon.get("/pools.json", params={"search[id]": ",".join(map(str, wanted))}).json()
+    assert sorted(ids(listed)) == sorted(wanted)
+    named = anon.get("/pools.json", params={"search[name_matches]": "moonpath*"}).json()
+    assert named and all(p["name"].lower().startswith("moonpath") for p in named)
+    series = anon.get("/pools.json", params={"search[category]": "collection"}).json()
+    assert series and {p["category"] for p in series} == {"collection"}
+    for post in posts(anon, f"pool:{pool_12.id}"):
+        assert pool_12.id in post["pools"]
+
+
+def test_autocomplete(srv: DevServer, anon: httpx.Client) -> None:
+    for short in ["fo", "", "  f o ", "**x"]:
+        r = anon.get("/tags/autocomplete.json", params={"search[name_matches]": short})
+        assert (r.status_code, r.json()) == (400, {"error": "bad request"})
+    assert anon.get("/tags/autocomplete.json").status_code == 400
+    body = anon.get("/tags/autocomplete.json", params={"search[name_matches]": "Sun*"}).json()
+    assert 0 < len(body) <= 10
+    assert all(t["name"].startswith("sun") and t["post_count"] > 0 for t in body)
+    counts = [t["post_count"] for t in body]
+    assert counts == sorted(counts, reverse=True)
+    alias = anon.get("/tags/autocomplete.json", params={"search[name_matches]": "kitt"}).json()
+    assert alias == [
+        {"id": srv.state.tags["cat"].id, "name": "cat", "post_count": alias[0]["post_count"],
+         "category": 5, "antecedent_name": alias[0]["antecedent_name"]}
+    ]  # fmt: skip
+    assert alias[0]["antecedent_name"] in ("kitty", "kitten")
+    many = anon.get("/tags/autocomplete.json", params={"search[name_matches]": "hostile_tag"})
+    assert len(many.json()) == 10
+
+
+def test_tags_index(srv: DevServer, anon: httpx.Client) -> None:
+    rows = anon.get("/tags.json", params={"search[name]": "fox,wolf,outside"}).json()
+    assert {t["name"]: t["category"] for t in rows} == {"fox": 5, "wolf": 5, "outside": 0}
+    wild = anon.get("/tags.json", params={"search[name_matches]": "blue*"}).json()
+    assert wild and all(t["name"].startswith("blue") for t in wild)
+    artists = anon.get("/tags.json", params={"search[category]": "1", "limit": 5}).json()
+    assert len(artists) == 5 and {t["category"] for t in artists} == {1}
+    assert anon.get("/tags/fox.json").json()["name"] == "fox"
+
+
+def test_users_private_fields(srv: DevServer, anon: httpx.Client, demo: httpx.Client) -> None:
+    public = anon.get(f"/users/{DEMO_USERNAME}.json").json()
+    assert public["name"] == DEMO_USERNAME and "blacklisted_tags" not in public
+    by_id = anon.get(f"/users/{srv.state.special['user_demo']}.json").json()
+    assert by_id == public
+    mine = demo.get("/users/demo.json").json()
+    assert "# " in mine["blacklisted_tags"] and "\n" in mine["blacklisted_tags"]
+    assert mine["per_page"] == 75
+    with client(srv, OTHER) as other:
+        assert "blacklisted_tags" not in other.get("/users/demo.json").json()
+    assert anon.get("/users/me.json").status_code == 403
+    assert anon.get("/users/nobody_here.json").status_code == 404
+
+
+def test_user_update(fresh: DevServer) -> None:
+    with client(fresh, DEMO) as c:
+        other_id = fresh.state.special["user_other"]
+        r = c.patch(f"/users/{other_id}.json", data={"user[blacklisted_tags]": "a\nb -c"})
+        assert r.status_code == 204
+        assert fresh.state.user(DEMO_USERNAME).blacklisted_tags == "a\nb -c"  # type: ignore[union-attr]
+        assert fresh.state.user(OTHER_USERNAME).blacklisted_tags == "tagme"  # type: ignore[union-attr]
+        assert c.get("/users/me.json").json()["blacklisted_tags"] == "a\nb -c"
+        r = c.put("/users/me.json", data={"user[is_admin]": "true"})
+        assert r.status_code == 403 and "unpermitted" in r.json()["reason"]

@@ -339,7 +339,8 @@ def _make_sets(state: DemoState, rng: random.Random) -> None:
          []),
         ("set_other_public", "Tea Time", "tea_time", OTHER_USER_ID, True, 20, []),
     ]  # fmt: skip
-    for n, theme in enumerate(vocab.SET_THEMES[4:]):
+    taken = {entry[2] for entry in plan}
+    for n, theme in enumerate(t for t in vocab.SET_THEMES if t not in taken):
         owner = 100 + (n * 5) % len(vocab.UPLOADERS)
         plan.append(("", theme.replace("_", " ").title(), theme, owner, True, 10 + n * 7, []))
     for n, (key, name, short, owner, public, size, maintainers) in enumerate(plan):
