@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import DataTable, Static
 
 from e621tui.dialogs._base import Dialog, safe_text
@@ -72,9 +73,10 @@ class WritesScreen(Dialog[None]):
 
     def refresh_actions(self) -> None:
         """Reload the list from the outbox, keeping the highlighted action if it is still there."""
-        if not self.is_mounted:
+        try:
+            table = self.query_one("#actions", DataTable)
+        except NoMatches:  # not composed yet, or already closed
             return
-        table = self.query_one("#actions", DataTable)
         outbox = self._session.outbox
         actions = [] if outbox is None else [*outbox.failed(), *outbox.pending()]
         keep = self.selected
@@ -113,7 +115,10 @@ class WritesScreen(Dialog[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("retry", "drop"):
-            selected = self.selected if self.is_mounted else None
+            try:
+                selected = self.selected
+            except NoMatches:
+                selected = None
             # None: shown greyed out rather than hidden.
             return True if selected is not None and selected.state != "sending" else None
         return True
