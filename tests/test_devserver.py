@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def test_generation_is_fast_and_deterministic() -> None:
     assert ids_desc == sorted(ids_desc, reverse=True)
     created = [state.posts[i].created for i in ids_desc]
     assert created == sorted(created, reverse=True)
-    assert any(a - b > 1 for a, b in zip(ids_desc, ids_desc[1:], strict=False)), "ids have gaps"
+    assert any(a - b > 1 for a, b in itertools.pairwise(ids_desc)), "ids have gaps"
     ratings = {r: sum(p.rating == r for p in state.posts.values()) for r in "sqe"}
     assert ratings["s"] > ratings["q"] > ratings["e"] > 0
 
@@ -675,3 +676,248 @@ def test_user_update(fresh: DevServer) -> None:
         assert c.get("/users/me.json").json()["blacklisted_tags"] == "a\nb -c"
         r = c.put("/users/me.json", data={"user[is_admin]": "true"})
         assert r.status_code == 403 and "unpermitted" in r.json()["reason"]
+
+
+# --- static files ---------------------------------------------------------------------------
+
+
+def _image(c: httpx.Client, url: str) -> Image.Image:
+    r = c.get(url)
+    assert r.status_code == 200, url
+    image = Image.open(io.BytesIO(r.content))
+    image.load()
+    return image
+
+
+def test_static_images(srv: DevServer, demo: httpx.Client) -> None:
+    special = srv.state.special
+    large = demo.get(f"/posts/{special['large']}.json").json()["post"]
+    preview = _image(demo, large["preview"]["url"])
+    assert preview.format == "JPEG"
+    assert preview.size == (large["preview"]["width"], large["preview"]["height"])
+    sample = _image(demo, large["sample"]["url"])
+    assert sample.size == (large["sample"]["width"], large["sample"]["height"])
+    original = _image(demo, large["file"]["url"])
+    assert original.size == (large["file"]["width"], large["file"]["height"])
+    assert _image(demo, large["preview"]["alt"]).format == "WEBP"
+    assert _image(demo, large["preview"]["url"]).tobytes() == preview.tobytes()  # deterministic
+    other = demo.get(f"/posts/{special['small']}.json").json()["post"]
+    assert _image(demo, other["preview"]["url"]).tobytes() != preview.tobytes()
+    gif = demo.get(f"/posts/{special['gif']}.json").json()["post"]
+    animated = _image(demo, gif["file"]["url"])
+    assert animated.format == "GIF" and getattr(animated, "n_frames", 1) > 1
+    png = demo.get(f"/posts/{special['png']}.json").json()["post"]
+    assert _image(demo, png["file"]["url"]).format == "PNG"
+    video = demo.get(f"/posts/{special['video']}.json").json()["post"]
+    r = demo.get(video["file"]["url"])
+    assert r.headers["content-type"] == "video/webm" and r.content.startswith(b"\x1a\x45\xdf\xa3")
+    assert _image(demo, video["sample"]["url"]).format == "JPEG"
+    swf = demo.get(f"/posts/{special['swf']}.json").json()["post"]
+    assert _image(demo, swf["preview"]["url"]).format == "PNG"
+
+
+def test_broken_static_files(srv: DevServer, demo: httpx.Client) -> None:
+    special = srv.state.special
+    corrupt = demo.get(f"/posts/{special['corrupt_preview']}.json").json()["post"]
+    r = demo.get(corrupt["preview"]["url"])
+    assert r.status_code == 200 and r.content.startswith(b"\xff\xd8")
+    with pytest.raises(OSError):
+        Image.open(io.BytesIO(r.content)).load()
+    missing = demo.get(f"/posts/{special['missing_preview']}.json").json()["post"]
+    assert missing["preview"]["url"] is not None
+    assert demo.get(missing["preview"]["url"]).status_code == 404
+    deleted = srv.state.post(special["deleted"])
+    path = f"/data/{deleted.md5[:2]}/{deleted.md5[2:4]}/{deleted.md5}.{deleted.ext}"
+    assert demo.get(path).status_code == 404
+
+
+def test_static_requests_ignore_credentials(srv: DevServer, demo: httpx.Client) -> None:
+    url = demo.get(f"/posts/{srv.state.special['newest']}.json").json()["post"]["preview"]["url"]
+    with client(srv, (DEMO_USERNAME, "wrong key")) as c:
+        assert c.get(url).status_code == 200
+
+
+# --- request log ----------------------------------------------------------------------------
+
+
+def test_request_records(fresh: DevServer) -> None:
+    pid = fresh.state.ids_desc[45]
+    set_id = fresh.state.special["set_demo_public"]
+    with client(fresh, DEMO) as c:
+        fresh.clear_requests()
+        c.get("/posts.json", params={"tags": "fox", "limit": 2})
+        c.post("/favorites.json", data={"post_id": pid})
+        c.post(f"/post_sets/{set_id}/add_posts.json", json={"post_ids": [pid]})
+        c.post(f"/favorites/{pid}.json", data={"_method": "delete"})
+    with client(fresh) as c:
+        c.get("/posts.json", params={"limit": 1})
+    get, fav, add, unfav, anon_get = fresh.requests
+    assert (get.method, get.path, get.query["tags"], get.status) == ("GET", "/posts.json",
+                                                                     ["fox"], 200)  # fmt: skip
+    assert get.headers["user-agent"] == UA and get.user == DEMO_USERNAME and get.is_api
+    assert "authorization" in get.headers
+    assert fav.form == {"post_id": [str(pid)]}
+    assert add.form == {"post_ids[]": [str(pid)]} and add.status == 201
+    assert (unfav.method, unfav.effective_method) == ("POST", "DELETE")
+    assert anon_get.user is None
+    assert fresh.api_requests("/favorites") == [fav, unfav]
+    assert fresh.api_requests(method="post") == [fav, add, unfav]
+    assert get.time <= fav.time <= add.time
+
+
+# --- faults ---------------------------------------------------------------------------------
+
+
+def test_fault_rate_storm_and_html_5xx(fresh: DevServer) -> None:
+    with client(fresh) as c:
+        fresh.faults.set("rate_storm")
+        r = c.get("/posts.json", params={"limit": 1})
+        assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
+        fresh.faults.set("html_5xx")
+        statuses = [c.get("/posts.json", params={"limit": 1}).status_code for _ in range(8)]
+        assert statuses == [502, 520, 521, 522, 523, 524, 504, 502]
+        r = c.get("/posts.json")
+        assert "cloudflare" in r.text.lower() and r.headers["content-type"].startswith("text/html")
+        newest = fresh.state.post(fresh.state.special["newest"])
+        url = fresh.url(f"/data/preview/{newest.md5[:2]}/{newest.md5[2:4]}/{newest.md5}.jpg")
+        assert c.get(url).status_code == 200
+        fresh.faults.clear()
+        assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+
+
+def test_fault_bodies(fresh: DevServer) -> None:
+    with client(fresh) as c:
+        fresh.faults.set("malformed_json")
+        r = c.get("/posts.json", params={"limit": 1})
+        assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(r.content)
+        fresh.faults.set("truncated_json")
+        r = c.get("/posts.json", params={"limit": 5})
+        assert r.status_code == 200 and r.content.startswith(b'{"posts":[')
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(r.content)
+        fresh.faults.set("wrong_content_type")
+        r = c.get("/posts.json", params={"limit": 1})
+        assert r.headers["content-type"].startswith("text/html") and len(r.json()["posts"]) == 1
+        r = c.get("/no/such/page.json")
+        assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+        assert r.text.lstrip().startswith("<!DOCTYPE html>")
+
+
+def test_fault_fail_writes_and_count(fresh: DevServer) -> None:
+    with client(fresh, DEMO) as c:
+        fresh.faults.set("fail_writes")
+        pid = fresh.state.ids_desc[70]
+        r = c.post("/favorites.json", data={"post_id": pid})
+        assert r.status_code == 503 and not fresh.state.is_favorited(DEMO_USERNAME, pid)
+        assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+        fresh.faults.set("rate_storm", count=2)
+        statuses = [c.get("/posts.json", params={"limit": 1}).status_code for _ in range(3)]
+        assert statuses == [503, 503, 200] and fresh.faults.mode is None
+        fresh.faults.set("rate_storm", path_prefix="/pools")
+        assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+        assert c.get("/pools.json").status_code == 503
+    with pytest.raises(ValueError):
+        fresh.faults.set("no_such_mode")
+
+
+def test_fault_slow_and_reset(fresh: DevServer) -> None:
+    newest = fresh.state.post(fresh.state.special["newest"])
+    image = fresh.url(f"/data/{newest.md5[:2]}/{newest.md5[2:4]}/{newest.md5}.{newest.ext}")
+    with client(fresh) as c:
+        fresh.faults.set("slow", delay=0.3)
+        start = time.monotonic()
+        assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+        assert c.get(image).status_code == 200
+        assert time.monotonic() - start >= 0.6
+        fresh.faults.set("slow")  # 15 s by default: the client gives up first
+        with pytest.raises(httpx.ReadTimeout):
+            c.get("/posts.json", params={"limit": 1}, timeout=0.3)
+        fresh.faults.set("reset")
+        with pytest.raises(httpx.TransportError):
+            c.get("/posts.json", params={"limit": 1})
+        with pytest.raises(httpx.TransportError):
+            c.get(image)
+        assert fresh.requests[-1].status == 0
+        fresh.faults.clear()
+        assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+
+
+# --- lifecycle ------------------------------------------------------------------------------
+
+
+def test_restart_on_the_same_port_with_a_keep_alive_client() -> None:
+    server = DevServer(post_count=100, enforce_rate_limit=False).start()
+    try:
+        port = server.port
+        with client(server) as c:
+            assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+            server.stop()
+            assert not server.running
+            with pytest.raises(httpx.TransportError):
+                c.get("/posts.json", params={"limit": 1})
+            server.start()
+            assert server.port == port and server.base_url.endswith(f":{port}")
+            assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+            server.stop()
+            server.start()
+            assert c.get("/posts.json", params={"limit": 1}).status_code == 200
+    finally:
+        server.stop()
+
+
+def test_stop_does_not_wait_for_slow_requests(fresh: DevServer) -> None:
+    fresh.faults.set("slow", delay=30)
+    with client(fresh) as c, pytest.raises(httpx.TimeoutException):
+        c.get("/posts.json", timeout=0.2)
+    start = time.monotonic()
+    fresh.stop()
+    assert time.monotonic() - start < 3
+
+
+def test_command_line_entry_point() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "e621tui.devserver", "--port", "0", "--posts", "60"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        assert first.startswith("e621 dev server: http://127.0.0.1:")
+        base = first.split(": ", 1)[1].strip()
+        assert DEMO_API_KEY in proc.stdout.readline()
+        r = httpx.get(base + "/posts.json?limit=1", headers={"User-Agent": UA})
+        assert r.status_code == 200 and len(r.json()["posts"]) == 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+# --- hostile content ------------------------------------------------------------------------
+
+
+def test_hostile_content(srv: DevServer, demo: httpx.Client) -> None:
+    special = srv.state.special
+    first_page = ids(posts(demo, limit=10))
+    assert special["hostile"] in first_page
+    hostile = demo.get(f"/posts/{special['hostile']}.json").json()["post"]
+    text = json.dumps(hostile, ensure_ascii=False)
+    for needle in ["[bold red]x[/]", "\x1b[2J", "\x1b]52;c;", "\x9b", "[@click=app.quit]"]:
+        assert needle in text or needle in hostile["description"], needle
+    assert "\x1b" in hostile["uploader_name"]
+    many = demo.get(f"/posts/{special['hostile_many_tags']}.json").json()["post"]
+    assert len(many["tags"]["general"]) > MANY_TAGS
+    longd = demo.get(f"/posts/{special['hostile_long_description']}.json").json()["post"]
+    assert len(longd["description"]) == 50_000
+    long_tag = demo.get(f"/posts/{special['hostile_long_tag']}.json").json()["post"]
+    assert LONG_TAG in long_tag["tags"]["general"] and len(LONG_TAG) == 500
+    rtl = demo.get(f"/posts/{special['hostile_rtl']}.json").json()["post"]
+    assert "\u200b" in rtl["description"] and "🦊" in rtl["description"]
+    pool = demo.get(f"/pools/{special['hostile_pool']}.json").json()
+    assert "\x1b" in pool["name"] and set(pool["post_ids"]) >= {special["hostile"]}
+    choices = demo.get("/post_sets/for_select.json").json()["Owned"]
+    assert special["hostile_set"] in [set_id for _, set_id in choices]
+    user = demo.get(f"/users/{special['hostile_user']}.json").json()
+    assert user["name"] == hostile["uploader_name"]
