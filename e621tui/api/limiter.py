@@ -162,8 +162,10 @@ class RequestScheduler:
         self._last_refill = now
 
     def _ensure_pump(self) -> None:
-        if self._pump_task is None or self._pump_task.done():
-            self._pump_task = asyncio.get_running_loop().create_task(self._pump())
+        loop = asyncio.get_running_loop()
+        task = self._pump_task
+        if task is None or task.done() or task.get_loop() is not loop:
+            self._pump_task = loop.create_task(self._pump())
 
     def _pop_live(self) -> _Waiter | None:
         while self._heap:

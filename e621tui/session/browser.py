@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -117,6 +118,18 @@ class Feed:
                 task.exception()
 
         return done
+
+    def fresh_copy(self) -> Feed:
+        """The same feed with an empty cache (for reload)."""
+        clone = copy.copy(self)
+        clone.pages = {}
+        clone.feed_id = next(_feed_ids)
+        clone._inflight = {}
+        clone._seen = set()
+        clone.prefetch_started = []
+        if isinstance(clone, SearchFeed):
+            clone._raw_bounds = {}
+        return clone
 
     def close(self) -> None:
         """Drop queued prefetch requests of this feed (the user moved on)."""

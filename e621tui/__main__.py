@@ -1,0 +1,5 @@
+"""``python -m e621tui``."""
+
+from e621tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,221 @@
+"""Command line: ``e621-tui [QUERY] [options]``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from e621tui import __version__
+from e621tui.config import (
+    GRAPHICS_MODES,
+    SITES,
+    ConfigError,
+    Settings,
+    apply_overrides,
+    cache_dir,
+    check_base_url,
+    data_dir,
+    load_settings,
+    resolve_config_path,
+    save_settings,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (the product contract in DESIGN.md)."""
+    parser = argparse.ArgumentParser(
+        prog="e621-tui",
+        description="A keyboard-driven terminal browser for e621, e926 and other e621ng sites.",
+        epilog="The API key comes from the E621_API_KEY environment variable or the stored "
+        "credentials (log in with L inside the app), never from a command-line flag.",
+    )
+    parser.add_argument("query", nargs="*", help="tag query to search for")
+    parser.add_argument(
+        "--base-url", metavar="URL", help="any e621ng site (http:// only for loopback)"
+    )
+    parser.add_argument("--site", choices=sorted(SITES), help="e621 or e926 (safe)")
+    parser.add_argument("--username", metavar="NAME", help="your account name")
+    parser.add_argument("--config", metavar="PATH", type=Path, help="config file to use")
+    parser.add_argument("--graphics", choices=GRAPHICS_MODES, help="how to draw images")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--pool", metavar="ID", type=int, help="open a pool")
+    target.add_argument("--set", metavar="ID", type=int, dest="set_id", help="open a set")
+    target.add_argument("--post", metavar="ID", type=int, help="open a post")
+    parser.add_argument(
+        "--demo", action="store_true", help="browse a bundled local demo site with a demo account"
+    )
+    parser.add_argument("--version", action="version", version=f"e621-tui {__version__}")
+    return parser
+
+
+@dataclass
+class Plan:
+    """Everything decided before the app starts."""
+
+    settings: Settings
+    base_url: str
+    username: str | None
+    api_key: str | None
+    site_label: str
+    data: Path
+    cache: Path
+    notices: list[str]
+    config_path: Path
+
+
+def _site_label(settings: Settings, base_url: str) -> str:
+    for name, url in SITES.items():
+        if base_url == url:
+            return name
+    from urllib.parse import urlsplit
+
+    return urlsplit(base_url).netloc or base_url
+
+
+def plan(args: argparse.Namespace) -> Plan:
+    """Resolve config file, flags, site and credentials into one plan (no network)."""
+    from e621tui.credentials import CredentialStore, api_key_from_env
+
+    config_path = resolve_config_path(args.config)
+    settings, notices = load_settings(config_path)
+    settings = apply_overrides(
+        settings,
+        site=args.site,
+        base_url=args.base_url,
+        username=args.username,
+        graphics=args.graphics,
+    )
+    if args.site and not args.base_url:
+        settings.base_url = None
+    base_url = check_base_url(settings.effective_base_url)
+    username = settings.username
+    api_key = api_key_from_env()
+    if username and not api_key:
+        api_key = CredentialStore().get(base_url, username)
+    if api_key and not username:
+        notices.append(
+            "E621_API_KEY is set but no user name: use --username NAME (browsing anonymously)"
+        )
+        api_key = None
+    return Plan(
+        settings=settings,
+        base_url=base_url,
+        username=username,
+        api_key=api_key,
+        site_label=_site_label(settings, base_url),
+        data=data_dir(),
+        cache=cache_dir(),
+        notices=notices,
+        config_path=config_path,
+    )
+
+
+def _start_target(args: argparse.Namespace) -> Any:
+    from e621tui.app import Start
+
+    if args.pool is not None:
+        return Start("pool", str(args.pool))
+    if args.set_id is not None:
+        return Start("set", str(args.set_id))
+    if args.post is not None:
+        return Start("post", str(args.post))
+    return Start("search", " ".join(args.query))
+
+
+def _prepare_graphics(mode: str) -> None:
+    """textual-image probes the terminal at import, which must happen before the app runs."""
+    if mode != "none":
+        import textual_image.widget  # noqa: F401
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``e621-tui`` command."""
+    args = build_parser().parse_args(argv)
+    server = None
+    tmp: tempfile.TemporaryDirectory[str] | None = None
+    try:
+        try:
+            the_plan = plan(args)
+        except (ConfigError, ValueError) as exc:
+            print(f"e621-tui: {exc}", file=sys.stderr)
+            return 2
+        if args.demo:
+            from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
+
+            server = DevServer(port=0).start()
+            tmp = tempfile.TemporaryDirectory(prefix="e621-tui-demo-")
+            the_plan.base_url = server.base_url
+            the_plan.username = DEMO_USERNAME
+            the_plan.api_key = DEMO_API_KEY
+            the_plan.site_label = "demo"
+            the_plan.data = Path(tmp.name) / "data"
+            the_plan.cache = Path(tmp.name) / "cache"
+        return run_app(the_plan, args)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if server is not None:
+            server.stop()
+        if tmp is not None:
+            tmp.cleanup()
+
+
+def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
+    """Build the session and the app, and run it."""
+    from e621tui.credentials import CredentialStore, register_secret
+
+    settings = the_plan.settings
+    graphics = settings.graphics
+    if os.environ.get("E621_TUI_GRAPHICS") in GRAPHICS_MODES:
+        graphics = os.environ["E621_TUI_GRAPHICS"]
+    _prepare_graphics(graphics)
+    if the_plan.api_key:
+        register_secret(the_plan.api_key)
+
+    from e621tui.app import E621App
+    from e621tui.session.session import Session, SessionOptions
+
+    options = SessionOptions(
+        base_url=the_plan.base_url,
+        username=the_plan.username,
+        api_key=the_plan.api_key,
+        page_size=settings.page_size,
+        request_rate=settings.request_rate,
+        safe_mode=settings.effective_safe_mode,
+        local_blacklist=settings.blacklist,
+        data_dir=the_plan.data,
+        cache_dir=the_plan.cache,
+        thumb_cache_mb=settings.thumb_cache_mb,
+        site_name=the_plan.site_label,
+    )
+    session = Session(options)
+    app = E621App(
+        session,
+        graphics=graphics,
+        start=_start_target(args),
+        keymap=settings.keymap,
+        site_label=the_plan.site_label,
+        download_dir=Path(settings.download_dir).expanduser() if settings.download_dir else None,
+        credentials=None if args.demo else CredentialStore(),
+        notices=the_plan.notices,
+    )
+    if not args.demo:
+        app.save_local_blacklist = lambda text: _save_blacklist(the_plan, text)  # type: ignore[attr-defined]
+    app.run()
+    return 0
+
+
+def _save_blacklist(the_plan: Plan, text: str) -> None:
+    settings = the_plan.settings
+    settings.blacklist = text
+    save_settings(settings, the_plan.config_path)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
