@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from e621tui.api.models import FileInfo, Flags, Post, Score
-from e621tui.session.blacklist import Blacklist
+from e621tui.session.blacklist import Blacklist, _glob, _glob_regex
 
 METATAGS = [
     "id",
@@ -169,3 +170,24 @@ def test_a_maximal_blacklist_line_is_fine(word: str) -> None:
     blacklist = Blacklist.parse(line)
     assert len(blacklist) == 1
     blacklist.is_hidden(Post(id=1, tags={"general": ["a1", "b"]}))
+
+
+def reference_glob(pattern: str, tag: str) -> bool:
+    """The site's translation: anchored regex, `*` -> `.*`, everything else literal."""
+    return (
+        re.fullmatch(".*".join(re.escape(piece) for piece in pattern.split("*")), tag) is not None
+    )
+
+
+@given(
+    st.text(alphabet="ab*", min_size=1, max_size=10).filter(lambda p: "*" in p),
+    st.lists(st.text(alphabet="ab", max_size=10), max_size=5),
+)
+def test_both_wildcard_matchers_agree_with_the_sites_regex(pattern: str, tags: list[str]) -> None:
+    expected = any(reference_glob(pattern, tag) for tag in tags)
+    assert any(_glob(pattern)(tag) for tag in tags) == expected
+    assert (bool(tags) and _glob_regex(pattern).search("\n".join(tags)) is not None) == expected
+    # Through the public API: a run of stars is one star, and many take the non-regex path.
+    padded = pattern.replace("*", "*" * 40, 1)
+    post = Post(id=1, tags={"general": tags})
+    assert Blacklist.parse(padded).is_hidden(post) == expected

@@ -31,7 +31,6 @@ from e621tui.api.models import Post
 _Num = int | float
 _Test = Callable[["_Facts"], bool]
 
-#: Statuses the site reports as flags on a post.
 _FLAG_STATUSES = frozenset({"pending", "flagged", "deleted"})
 _RATINGS = {"s": "s", "safe": "s", "q": "q", "questionable": "q", "e": "e", "explicit": "e"}
 _COMPARISONS = {"<": "<", ">": ">", "<=": "<=", ">=": ">=", "=<": "<=", "=>": ">="}
@@ -48,20 +47,9 @@ _MAX_DIGITS = 300
 class _Facts:
     """What the tokens look at, extracted from a post once per match."""
 
-    __slots__ = (
-        "ext",
-        "fav",
-        "flags",
-        "nums",
-        "pools",
-        "rating",
-        "tags",
-        "uploader",
-        "uploader_id",
-    )
-
     def __init__(self, post: Post) -> None:
         self.tags = frozenset(tag for tags in post.tags.values() for tag in tags)
+        self.joined: str | None = None
         self.nums: dict[str, int] = {
             "id": post.id,
             "score": post.score.total,
@@ -75,19 +63,18 @@ class _Facts:
         self.rating = post.rating.lower()
         self.ext = post.file.ext.lower()
         flags = post.flags
-        self.flags = frozenset(
-            name
-            for name, present in (
-                ("pending", flags.pending),
-                ("flagged", flags.flagged),
-                ("deleted", flags.deleted),
-            )
-            if present
-        )
+        present = {"pending": flags.pending, "flagged": flags.flagged, "deleted": flags.deleted}
+        self.flags = frozenset(name for name, on in present.items() if on)
         self.fav = post.is_favorited
         self.uploader = post.uploader_name.lower()
         self.uploader_id = post.uploader_id
         self.pools = frozenset(post.pools)
+
+    def joined_tags(self) -> str:
+        """All tags on separate lines, for wildcard regexes (built on first use)."""
+        if self.joined is None:
+            self.joined = "\n".join(self.tags)
+        return self.joined
 
 
 def _never(_facts: _Facts) -> bool:
@@ -101,14 +88,10 @@ def _parse_int(text: str) -> _Num | None:
         return None
     sign = -1 if match.group(1) == "-" else 1
     digits = match.group(2)
-    if digits.startswith("0x"):
-        if len(digits) == 2:
-            return None
-        if len(digits) > _MAX_DIGITS:
-            return sign * math.inf
-        return sign * int(digits[2:], 16)
     if len(digits) > _MAX_DIGITS:
         return sign * math.inf
+    if digits.startswith("0x"):
+        return sign * int(digits[2:], 16) if len(digits) > 2 else None
     return sign * int(digits)
 
 
@@ -240,10 +223,14 @@ _METATAGS: dict[str, Callable[[str], _Test]] = {
 }
 
 
-def _glob(pattern: str) -> Callable[[str], bool]:
-    """A `*` glob matcher in linear time (a regex of many `.*` backtracks exponentially)."""
+def _glob_segments(pattern: str) -> tuple[str, list[str], str]:
     head, *middle, tail = pattern.split("*")
-    segments = [segment for segment in middle if segment]
+    return head, [segment for segment in middle if segment], tail
+
+
+def _glob(pattern: str) -> Callable[[str], bool]:
+    """A `*` glob matcher for one tag: each piece at its earliest place, no backtracking."""
+    head, segments, tail = _glob_segments(pattern)
     min_length = len(head) + len(tail) + sum(len(segment) for segment in segments)
 
     def matches(text: str) -> bool:
@@ -260,9 +247,27 @@ def _glob(pattern: str) -> Callable[[str], bool]:
     return matches
 
 
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """The same matcher as one regex over newline-joined tags.
+
+    A plain `.*` translation backtracks exponentially on `*a*a*a…b`; atomic groups pin each
+    piece at its earliest place, which is all a `*`-only glob needs, so matching stays linear.
+    """
+    head, segments, tail = _glob_segments(pattern)
+    pieces = "".join(f"(?>[^\\n]*?{re.escape(segment)})" for segment in segments)
+    return re.compile(f"^{re.escape(head)}{pieces}[^\\n]*{re.escape(tail)}$", re.MULTILINE)
+
+
+#: Above this many pieces, compiling a regex costs more than looping over the tags.
+_MAX_REGEX_SEGMENTS = 32
+
+
 def _tag(name: str) -> _Test:
     if "*" not in name:
         return lambda f: name in f.tags
+    if name.count("*") <= _MAX_REGEX_SEGMENTS:
+        search = _glob_regex(name).search
+        return lambda f: bool(f.tags) and search(f.joined_tags()) is not None
     matches = _glob(name)
     return lambda f: any(matches(tag) for tag in f.tags)
 
