@@ -106,6 +106,7 @@ CASES = [
     case("score:=<0", True, score=0),  # reversed `=<` means `<=`
     case("score:=>5", True, score=5),  # reversed `=>` means `>=`
     case("score:=>5", False, score=4),
+    case("score:=5", True, score=5),  # `=` spelled out is plain equality
     case("score:-5", True, score=-5),  # plain equality with a negative number
     case("score:5", False, score=6),
     case("score:<-5", True, score=-6),
@@ -163,6 +164,7 @@ CASES = [
     case("user:bob", False, uploader="bobby"),
     case("user:!42", True, uploader_id=42),
     case("user:!42", False, uploader_id=43),
+    case("uploader:!42", True, uploader_id=42),
     # --- unknown metatags are plain tags
     case("artist:foo", True, tags="artist:foo"),
     case("artist:foo", False, tags="foo"),
