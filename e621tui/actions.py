@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import time
+from pathlib import Path
+from typing import Any
 
 from textual import work
+from textual.app import App
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post, SetChoice
 from e621tui.sanitize import one_line
-from e621tui.session.session import NotLoggedIn
-
-if TYPE_CHECKING:
-    from e621tui.app import E621App
-
-    _Base = E621App
-else:
-    _Base = object
+from e621tui.session.session import NotLoggedIn, Session
 
 _NEEDS_POSTS = {
     "favorite",
@@ -31,8 +27,32 @@ _NEEDS_POSTS = {
 _NEEDS_LOGIN = {"favorite", "vote", "choose_set", "add_active", "remove_active", "undo", "my_sets"}
 
 
-class PostActions(_Base):
-    """Mixin for `E621App`: actions that apply to the current screen's target posts."""
+class PostActions(App[None]):
+    """Base of `E621App`: actions that apply to the current screen's target posts."""
+
+    session: Session
+    credentials: Any
+    download_dir: Path
+    url_opener: Any
+    save_local_blacklist: Any = None
+    _last_report: tuple[str, float] = ("", 0.0)
+
+    def open_pool(self, pool_id: int) -> Any:
+        """Show a pool (implemented by the app)."""
+        raise NotImplementedError
+
+    def open_set(self, set_id: int) -> Any:
+        """Show a set (implemented by the app)."""
+        raise NotImplementedError
+
+    def report(self, exc: BaseException, what: str) -> None:
+        """Show an error once, as plain text (never a traceback, never markup)."""
+        text = f"{what}: {exc}"
+        now = time.monotonic()
+        if text == self._last_report[0] and now - self._last_report[1] < 5:
+            return
+        self._last_report = (text, now)
+        self.notify(one_line(text, 300), severity="error", markup=False, timeout=8)
 
     def target_posts(self) -> list[Post]:
         """The marked posts of the current screen, else its focused post."""
@@ -197,7 +217,7 @@ class PostActions(_Base):
     def _open_in_browser(self, url: str) -> None:
         opened = False
         try:
-            opened = bool(self.open_url(url))
+            opened = bool(self.url_opener(url))
         except Exception as exc:  # webbrowser raises whatever the platform's launcher raises
             self.call_from_thread(self.report, exc, "opening a browser")
             return
@@ -365,9 +385,8 @@ class PostActions(_Base):
             session.user.blacklisted_tags = text
         else:
             session.options.local_blacklist = text
-            saver = getattr(self, "save_local_blacklist", None)
-            if callable(saver):
-                saver(text)
+            if self.save_local_blacklist is not None:
+                self.save_local_blacklist(text)
         self.notify(f"blacklist saved to {where}", markup=False)
         for screen in self.screen_stack:
             reload = getattr(screen, "refilter", None)

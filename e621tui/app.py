@@ -39,7 +39,7 @@ class Start:
     value: str = ""
 
 
-class E621App(PostActions, App[None]):
+class E621App(PostActions):
     """A keyboard-driven browser for one e621ng site."""
 
     CSS_PATH = "styles/app.tcss"
@@ -73,7 +73,7 @@ class E621App(PostActions, App[None]):
         start: Start | None = None,
         keymap: dict[str, str] | None = None,
         site_label: str = "e621",
-        open_url: Callable[[str], bool] = webbrowser.open,
+        url_opener: Callable[[str], bool] = webbrowser.open,
         download_dir: Path | None = None,
         credentials: Any = None,
         notices: list[str] | None = None,
@@ -84,12 +84,11 @@ class E621App(PostActions, App[None]):
         self.start = start or Start()
         self.keymap_overrides = dict(keymap or {})
         self.site_label = site_label
-        self.open_url = open_url
+        self.url_opener = url_opener
         self.download_dir = download_dir or Path.home() / "Downloads"
         self.credentials = credentials
         self.notices = list(notices or [])
         self.network_trouble: str | None = None
-        self._last_report: tuple[str, float] = ("", 0.0)
 
     # ---- start-up ------------------------------------------------------------------------
 
@@ -190,17 +189,6 @@ class E621App(PostActions, App[None]):
             parts.append((f"⚠ {one_line(self.network_trouble, 60)} – retrying", "bold red"))
         return parts
 
-    def report(self, exc: BaseException, what: str) -> None:
-        """Show an error once, as plain text (never a traceback, never markup)."""
-        import time
-
-        text = f"{what}: {exc}"
-        now = time.monotonic()
-        if text == self._last_report[0] and now - self._last_report[1] < 5:
-            return
-        self._last_report = (text, now)
-        self.notify(one_line(text, 300), severity="error", markup=False, timeout=8)
-
     # ---- navigation ----------------------------------------------------------------------
 
     def open_post(self, posts: list[Post], index: int, source: Any = None) -> None:
@@ -247,7 +235,7 @@ class E621App(PostActions, App[None]):
                 self.run_worker(self.session.set_active(choice), group="active-set")
         self.push_screen(SetScreen(feed))
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Leave the search box, or go back one screen."""
         if isinstance(self.focused, Input):
             grid = self.screen.query("PostGrid")

@@ -206,7 +206,7 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         notices=the_plan.notices,
     )
     if not args.demo:
-        app.save_local_blacklist = lambda text: _save_blacklist(the_plan, text)  # type: ignore[attr-defined]
+        app.save_local_blacklist = lambda text: _save_blacklist(the_plan, text)
     app.run()
     return 0
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Provider
+from textual.widgets import Input
 
 from e621tui.widgets.image import GRAPHICS_MODES
 
@@ -86,8 +87,8 @@ def _search(app: E621App, query: str) -> None:
         if isinstance(screen, SearchScreen):
             while app.screen is not screen:
                 app.pop_screen()
-            screen.query_one("#query").value = query  # type: ignore[attr-defined]
-            screen.search(query)
+            screen.query_one("#query", Input).value = query
+            cast(SearchScreen, screen).search(query)
             return
 
 
@@ -98,7 +99,7 @@ def _search_focus(app: E621App) -> None:
         if isinstance(screen, SearchScreen):
             while app.screen is not screen:
                 app.pop_screen()
-            screen.action_focus_search()
+            cast(SearchScreen, screen).action_focus_search()
             return
 
 

@@ -76,9 +76,7 @@ async def test_random_arrival_patterns_stay_under_the_ceiling(seed: int) -> None
         await clock.sleep(delay)
         await sched.acquire(prio)
 
-    await asyncio.gather(
-        *(late(rng.uniform(0, 5), rng.choice(list(Priority))) for _ in range(25))
-    )
+    await asyncio.gather(*(late(rng.uniform(0, 5), rng.choice(list(Priority))) for _ in range(25)))
     assert max_in_window([s.at for s in sched.history], 1.0) <= 2
 
 
@@ -124,9 +122,7 @@ async def test_same_key_replaces_older_waiter() -> None:
 async def test_drop_group_removes_only_that_group() -> None:
     sched, _ = make()
     await _burst(sched, 2)
-    old = [
-        asyncio.create_task(sched.acquire(Priority.PREFETCH, group="query-1")) for _ in range(3)
-    ]
+    old = [asyncio.create_task(sched.acquire(Priority.PREFETCH, group="query-1")) for _ in range(3)]
     keep = asyncio.create_task(sched.acquire(Priority.PREFETCH, group="query-2"))
     await asyncio.sleep(0)
     assert sched.drop_group("query-1") == 3

@@ -104,6 +104,16 @@ class E621Client:
             event_hooks={"request": [self._guard_credentials]},
         )
 
+    def set_credentials(self, username: str | None, api_key: str | None) -> None:
+        """Log in as another account, or out (both None); the User-Agent follows."""
+        self.username = username.strip().replace(" ", "_") if username else None
+        self._api_key = api_key if (api_key and self.username) else None
+        if self._api_key and self.username:
+            self._http.auth = httpx.BasicAuth(self.username, self._api_key)
+        else:
+            self._http.auth = httpx.Auth()  # the base Auth sends no credentials
+        self._http.headers["User-Agent"] = user_agent(self.username)
+
     @property
     def logged_in(self) -> bool:
         """True when requests carry credentials."""

@@ -6,6 +6,20 @@ scripts. Standard library plus Pillow only; never imports textual.
     from e621tui.devserver import DevServer, DEMO_USERNAME, DEMO_API_KEY
     with DevServer(enforce_rate_limit=False) as srv:
         print(srv.base_url, srv.state.special["video"])
+
+`srv.state.special` maps names to ids of notable records:
+
+* posts: newest, oldest (ordinary posts; hostile ones are newer), large (has a sample), small
+  (no sample), png, gif, video (webm with duration), swf (placeholder preview), deleted,
+  login_blocked (`young`, rating q: null URLs for anonymous users), corrupt_preview (truncated
+  JPEG), missing_preview (404), described (DText description and sources), legacy_score
+  (total != up + down), parent, child, deleted_child, pending, flagged;
+* pools: pool_3, pool_12 (contains the deleted post), pool_40, pool_250, pool_1000;
+* sets: set_demo_public, set_demo_small, set_demo_private, set_demo_empty, set_demo_long_name,
+  set_other_maintained (demo maintains it), set_other_private, set_other_public;
+* users: user_demo, user_other, user_hidden_favorites;
+* with `hostile=True`: hostile, hostile_rtl, hostile_long_description, hostile_many_tags,
+  hostile_long_tag, hostile_pool, hostile_set (owned by demo), hostile_user.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Static files: deterministic, harmless pictures generated on demand with Pillow.
 
 Every post gets a soft gradient in two colours taken from its md5, a few translucent shapes and
-its id as text. Originals are drawn at a working size of at most 1024 px and scaled to the
-post's dimensions, so the served byte size is not the `file.size` the JSON claims.
+its id as text. Pictures larger than 1024 px are drawn at 1024 px and scaled up. The served
+byte size is not the `file.size` the JSON claims.
 """
 
 from __future__ import annotations
@@ -179,24 +179,24 @@ class StaticFiles:
             and (min(post.width, post.height) > 850 or max(post.width, post.height) > 1700)
         )
 
-    def _master(self, post: PostRec, frame: int = 0) -> Image.Image:
-        width, height = fit(post.width, post.height, WORK_BOX)
-        return draw_picture(post.id, post.md5, width, height, frame)
+    @staticmethod
+    def _draw(post: PostRec, size: tuple[int, int], frame: int = 0) -> Image.Image:
+        """Draw at `size`, or at most WORK_BOX and scale up (big originals stay cheap)."""
+        width, height = fit(*size, WORK_BOX)
+        image = draw_picture(post.id, post.md5, width, height, frame)
+        return image if image.size == size else image.resize(size, Image.Resampling.BILINEAR)
 
     def _render(self, post: PostRec, kind: str, ext: str) -> bytes:
         if kind == "original" and ext == "gif":
             size = (post.width, post.height)
-            frames = [self._master(post, f).resize(size).convert("P") for f in range(3)]
+            frames = [self._draw(post, size, f).convert("P") for f in range(3)]
             out = io.BytesIO()
             frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=300,
                            loop=0)  # fmt: skip
             return out.getvalue()
         box = {"preview": PREVIEW_BOX, "sample": SAMPLE_BOX}.get(kind)
         size = fit(post.width, post.height, box) if box else (post.width, post.height)
-        image = self._master(post)
-        if image.size != size:
-            image = image.resize(size, Image.Resampling.BILINEAR)
-        body = _encode(image, ext)
+        body = _encode(self._draw(post, size), ext)
         if kind == "preview" and post.preview_mode == "corrupt":
             body = body[: len(body) // 3]
         return body

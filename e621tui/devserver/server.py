@@ -12,38 +12,21 @@ files skip them, like a CDN that does not check):
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import errno
-import json
-import re
 import socket
 import sys
 import threading
 import time
-import traceback
-import uuid
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from e621tui.devserver import routes_misc, routes_posts, routes_sets
-from e621tui.devserver.common import (
-    Ctx,
-    HttpError,
-    Response,
-    SlidingLimiter,
-    csrf_error,
-    expected_error,
-    json_response,
-    pick_timezone,
-    route_not_found,
-)
+from e621tui.devserver.app import authenticate, dispatch, parse_body
+from e621tui.devserver.common import HttpError, Response, SlidingLimiter
 from e621tui.devserver.faults import (
     ActiveFault,
     Faults,
@@ -56,7 +39,7 @@ from e621tui.devserver.faults import (
 from e621tui.devserver.generate import generate
 from e621tui.devserver.hostile import add_hostile
 from e621tui.devserver.images import StaticFiles
-from e621tui.devserver.model import DemoState, UserRec
+from e621tui.devserver.model import DemoState
 
 RATE_LIMIT = 2
 RATE_WINDOW = 1.0
@@ -65,13 +48,6 @@ BLOCKED_AGENTS = (
     "python-httpx/", "python-requests/", "python-urllib", "aiohttp", "curl/", "wget",
     "go-http-client", "okhttp", "mozilla/", "java/", "node-fetch", "axios/", "libwww-perl",
 )  # fmt: skip
-_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-Route = tuple[str, "re.Pattern[str]", Callable[[Ctx], Response]]
-ROUTES: list[Route] = [
-    (method, re.compile(pattern + r"$"), func)
-    for method, pattern, func in (*routes_posts.ROUTES, *routes_sets.ROUTES, *routes_misc.ROUTES)
-]
 
 
 @dataclass
@@ -97,26 +73,6 @@ def is_blocked_agent(agent: str | None) -> bool:
         return True
     lowered = agent.strip().lower()
     return any(lowered.startswith(prefix) for prefix in BLOCKED_AGENTS)
-
-
-def _flatten(value: Any, prefix: str, out: dict[str, list[str]]) -> None:
-    """Turn a JSON body into Rails-style form keys: `{"a": {"b": 1}, "c": [1]}` → a[b], c[]."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _flatten(item, f"{prefix}[{key}]" if prefix else str(key), out)
-    elif isinstance(value, list):
-        for item in value:
-            out.setdefault(f"{prefix}[]", []).append(_scalar(item))
-    else:
-        out.setdefault(prefix, []).append(_scalar(value))
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None or isinstance(value, dict | list):
-        return ""
-    return str(value)
 
 
 class _HttpServer(ThreadingHTTPServer):
@@ -354,15 +310,7 @@ class DevServer:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         length = int(headers.get("content-length") or 0)
         raw_body = handler.rfile.read(length) if length > 0 else b""
-        form: dict[str, list[str]] = {}
-        if raw_body:
-            if headers.get("content-type", "").startswith("application/json"):
-                try:
-                    _flatten(json.loads(raw_body), "", form)
-                except (ValueError, UnicodeDecodeError):
-                    form = {}
-            else:
-                form = parse_qs(raw_body.decode("utf-8", "replace"), keep_blank_values=True)
+        form = parse_body(raw_body, headers.get("content-type", ""))
         params = {**query, **form}
         method = handler.command
         effective = method
@@ -430,60 +378,10 @@ class DevServer:
             if fault.mode == "fail_writes":
                 return db_unavailable()
         try:
-            user = self._authenticate(headers, params)
+            user = authenticate(self.state, headers, params)
         except HttpError as exc:
             return exc.response
         record.user = user.name if user else None
-        for route_method, pattern, func in ROUTES:
-            match = pattern.match(path)
-            if match is None or route_method != ("GET" if method == "HEAD" else method):
-                continue
-            if method in _WRITE_METHODS and user is None:
-                return csrf_error().response
-            tz_param = params.get("time_zone", [""])[0] or None
-            ctx = Ctx(
-                method=method,
-                path=path,
-                params=params,
-                user=user,
-                state=self.state,
-                base_url=self.base_url,
-                set_edit_limiter=self.set_edit_limiter,
-                groups=match.groups(),
-                tz=pick_timezone(tz_param, user),
-            )
-            with self.state.lock:
-                try:
-                    return func(ctx)
-                except HttpError as exc:
-                    return exc.response
-                except Exception:  # render it like Rails' 500 page, and log it
-                    traceback.print_exc()
-                    body = {"success": False, "message": "An unexpected error occurred.",
-                            "code": str(uuid.uuid4())}  # fmt: skip
-                    return json_response(body, 500)
-        return route_not_found()
-
-    def _authenticate(
-        self, headers: dict[str, str], params: dict[str, list[str]]
-    ) -> UserRec | None:
-        """HTTP Basic (or `login`+`api_key` params); 401 when credentials are wrong."""
-        name = key = None
-        auth = headers.get("authorization")
-        if auth:
-            scheme, _, credentials = auth.partition(" ")
-            if scheme.lower() != "basic":
-                raise expected_error(401, "SessionLoader::AuthenticationFailure")
-            try:
-                decoded = base64.b64decode(credentials.strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
-                raise expected_error(401, "SessionLoader::AuthenticationFailure") from None
-            name, _, key = decoded.partition(":")
-        elif params.get("login") and params.get("api_key"):
-            name, key = params["login"][0], params["api_key"][0]
-        if name is None:
-            return None
-        user = self.state.user(name)
-        if user is None or user.api_key is None or user.api_key != key:
-            raise expected_error(401, "SessionLoader::AuthenticationFailure")
-        return user
+        return dispatch(
+            self.state, method, path, params, user, self.base_url, self.set_edit_limiter
+        )

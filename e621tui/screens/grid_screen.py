@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -160,7 +161,7 @@ class GridScreen(Screen[None]):
         shown, _ = self.e621_app.session.visible(page.posts)
         self.run_worker(self._download_thumbs(shown), group="thumb-prefetch", exclusive=True)
 
-    async def _download_thumbs(self, shown: list[object]) -> None:
+    async def _download_thumbs(self, shown: Sequence[object]) -> None:
         from e621tui.session.session import Shown
         from e621tui.session.thumbs import ThumbError
 

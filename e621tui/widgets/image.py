@@ -126,5 +126,5 @@ class ImageView(Widget):
         if cls is None:
             self.mount(Static(Text(self.placeholder or "image"), classes="image-placeholder"))
             return
-        widget = cls(image, classes="image")  # type: ignore[call-arg]
+        widget = cls(image, classes="image")  # type: ignore[arg-type]
         self.mount(widget)
