@@ -104,6 +104,12 @@ def test_generation_is_fast_and_deterministic() -> None:
     assert ratings["s"] > ratings["q"] > ratings["e"] > 0
 
 
+def test_devserver_never_imports_textual() -> None:
+    code = "import sys, e621tui.devserver; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_tag_frequencies_are_skewed_and_cover_categories(srv: DevServer) -> None:
     tags = srv.state.tags.values()
     assert {t.category for t in tags} >= {
