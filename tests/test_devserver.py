@@ -362,6 +362,10 @@ def test_metatags(srv: DevServer, anon: httpx.Client, demo: httpx.Client) -> Non
     some = srv.state.ids_desc[30:35]
     listed = posts(anon, "id:" + ",".join(map(str, some)))
     assert ids(listed) == some
+    many = [i for i in srv.state.ids_desc if not srv.state.post(i).deleted][:330]
+    # The list is cut to its first 320 entries, here the lowest ids (not the page limit).
+    truncated = ids(posts(anon, "id:" + ",".join(map(str, reversed(many))), limit=320))
+    assert truncated == many[10:]
     lo, hi = some[-1], some[0]
     assert ids(posts(anon, f"id:{lo}..{hi}")) == some
     assert all(p["score"]["total"] > 20 for p in posts(anon, "score:>20", limit=50))
