@@ -269,3 +269,45 @@ async def test_huge_posts_open_quickly(hostile_server: DevServer, tmp_path: Path
         await pilot.press("e")
         assert "truncated" in screen_text(app)
         assert time.monotonic() - began < 2.0
+
+
+async def test_g_opens_the_pool_and_walks_it_in_reading_order(
+    server: DevServer, tmp_path: Path
+) -> None:
+    pool_id = server.state.special["pool_3"]
+    pool = server.state.pools[pool_id]
+    first = pool.post_ids[0]
+    async with running(server, tmp_path, Start("post", str(first))) as (app, pilot):
+        screen = await open_post(app, pilot)
+        assert f"pool #{pool_id}" in str(screen.query_one("#post-info", Static).content)
+        await pilot.press("g")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, GridScreen) and len(app.screen.grid.items) > 0
+        )
+        await pilot.press("enter")
+        in_pool = await open_post(app, pilot)
+        assert in_pool is not screen
+        assert [p.id for p in in_pool.post_list] == pool.post_ids
+        info = str(in_pool.query_one("#post-info", Static).content)
+        assert f"pool #{pool_id} {pool.name.replace('_', ' ')}" in info
+        await pilot.press("right")
+        assert in_pool.current.id == pool.post_ids[1]
+
+
+async def test_t_searches_a_tag_of_the_post(server: DevServer, tmp_path: Path) -> None:
+    post_id = server.state.special["described"]
+    async with running(server, tmp_path, Start("post", str(post_id))) as (app, pilot):
+        screen = await open_post(app, pilot)
+        artist = screen.current.tags["artist"][0]
+        await pilot.press("t")
+        await wait_until(pilot, lambda: app.screen is not screen)
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, GridScreen) and len(app.screen.grid.items) > 0
+        )
+        grid = app.screen
+        assert isinstance(grid, GridScreen) and grid.feed is not None
+        assert grid.feed.title == artist
+        assert all(artist in item.post.tags["artist"] for item in grid.grid.items)
+        await pilot.press("escape")
+        assert app.screen is screen

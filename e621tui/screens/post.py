@@ -28,6 +28,26 @@ if TYPE_CHECKING:
 IMAGE_BOX = (1200, 1200)
 
 
+#: Tags that say something about a post but are rarely what one wants more of.
+_NOT_SEARCHED = frozenset(
+    {"conditional_dnp", "sound_warning", "unknown_artist", "epilepsy_warning"}
+)
+
+
+def suggested_tag(post: Post) -> str:
+    """The tag most likely to be searched next: an artist, character, copyright, species…"""
+    for category in ("artist", "character", "copyright", "species", "general"):
+        for tag in post.tags.get(category, []):
+            if tag not in _NOT_SEARCHED:
+                return one_line(tag, 200)
+    return ""
+
+
+_NOT_SEARCHED = frozenset(
+    {"conditional_dnp", "sound_warning", "unknown_artist", "epilepsy_warning"}
+)
+
+
 class PostScreen(Screen[None]):
     """One post at a time from a list (a search page, a pool, a set).
 
@@ -42,6 +62,7 @@ class PostScreen(Screen[None]):
         Binding("left,h", "walk(-1)", "Prev", id="prev_post", tooltip="Previous post"),
         Binding("right,l", "walk(1)", "Next", id="next_post", tooltip="Next post"),
         Binding("g", "go_to_pool", "Go to pool", id="open_pool", tooltip="Open the post's pool"),
+        Binding("t", "search_tag", "Search tag…", id="search_tag", tooltip="Search for a tag"),
         Binding("e", "toggle_description", "Description", show=False, id="toggle_description"),
         Binding("j,down", "scroll_details(1)", "Scroll", show=False, id="scroll_down"),
         Binding("k,up", "scroll_details(-1)", "Scroll up", show=False, id="scroll_up"),
@@ -234,6 +255,22 @@ class PostScreen(Screen[None]):
         if len(pools) > 1:
             self.notify(f"this post is in {len(pools)} pools; opening pool #{pools[0]}")
         self.e621_app.open_pool(pools[0])
+
+    def action_search_tag(self) -> None:
+        """Ask for a query (starting with one of the post's tags) and search it."""
+        self._search_tag(suggested_tag(self.current))
+
+    @work(group="search-tag", exclusive=True, exit_on_error=False)
+    async def _search_tag(self, tag: str) -> None:
+        from e621tui.dialogs.prompt import PromptDialog
+        from e621tui.screens.search import SearchScreen
+
+        query: str | None = await self.app.push_screen_wait(
+            PromptDialog("Search for", placeholder="tags", value=tag)
+        )
+        if query and query.strip():
+            # A new search on top: escape comes back to this post.
+            await self.app.push_screen(SearchScreen(query.strip()))
 
     def action_toggle_description(self) -> None:
         """Show the whole description, or collapse it again."""
