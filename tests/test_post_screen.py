@@ -232,6 +232,9 @@ async def test_hostile_content_shows_literally(hostile_server: DevServer, tmp_pa
         assert "[bold_red]x[/]" in text  # a tag
         assert "[@click=app.quit]char[/]" in text
         assert "Evil" in text and "[bold red]Evil[/]" in text
+        # escape sequences in tags and sources stay visible instead of silently vanishing
+        assert "␛[2J" in text and "␛[31mred␛[0m" in text and "c1�csi" in text
+        assert "https://example.com/␛]8;;https://evil.example/␇x" in text
         for char in CONTROL_CHARS:
             assert char not in text
         exported = app.export_screenshot()

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from e621tui.api.models import Post
 from e621tui.sanitize import dtext_to_plain, one_line
 from e621tui.session.session import Session
-from e621tui.widgets.taglist import TagList
+from e621tui.widgets.taglist import TagList, shown_literally
 
 RATINGS = {"s": ("Safe", "green"), "q": ("Questionable", "yellow"), "e": ("Explicit", "red")}
 #: Description lines shown before "press e to show all".
@@ -126,7 +126,7 @@ def sources_text(post: Post) -> Text:
         return Text()
     text = Text("Sources", style="bold")
     for source in post.sources[:MAX_SOURCES]:
-        text.append("\n" + one_line(source, 200))
+        text.append("\n" + shown_literally(source, 200))
     if len(post.sources) > MAX_SOURCES:
         text.append(f"\n… and {len(post.sources) - MAX_SOURCES} more", style="dim")
     return text

@@ -15,6 +15,19 @@ MAX_PER_CATEGORY = 300
 MAX_TAG_LENGTH = 80
 
 
+#: ESC and the 8-bit C1 controls, made visible before `one_line` could read them as sequences.
+_INTRODUCERS_VISIBLE = {0x1B: "␛", **{code: "\ufffd" for code in range(0x80, 0xA0)}}
+
+
+def shown_literally(text: str, max_len: int) -> str:
+    """One safe line in which escape sequences stay visible (ESC drawn as ␛) instead of vanishing.
+
+    Tags and sources are identifiers: a user should see exactly what is there, never have it
+    silently shortened, and never have the terminal act on it.
+    """
+    return one_line(text.translate(_INTRODUCERS_VISIBLE), max_len)
+
+
 def tag_text(
     post: Post,
     styles: dict[str, Style] | None = None,
@@ -43,7 +56,7 @@ def tag_text(
         text.append(f"{name.capitalize()} ({len(tags)})", style=heading + style)
         for tag in tags[:limit]:
             text.append("\n")
-            text.append(one_line(tag, MAX_TAG_LENGTH), style=style)
+            text.append(shown_literally(tag, MAX_TAG_LENGTH), style=style)
         if len(tags) > limit:
             text.append(f"\n… and {len(tags) - limit} more", style=Style(dim=True, italic=True))
     return text
@@ -111,4 +124,4 @@ class TagList(Widget):
         super().notify_style_update()
 
 
-__all__ = ["MAX_PER_CATEGORY", "MAX_TAG_LENGTH", "TagList", "tag_text"]
+__all__ = ["MAX_PER_CATEGORY", "MAX_TAG_LENGTH", "TagList", "shown_literally", "tag_text"]
