@@ -314,3 +314,39 @@ async def test_t_searches_a_tag_of_the_post(server: DevServer, tmp_path: Path) -
         assert all(artist in item.post.tags["artist"] for item in grid.grid.items)
         await pilot.press("escape")
         assert app.screen is screen
+
+
+class MoreSource:
+    """A list source that can continue past both ends once."""
+
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    async def more_posts(self, direction: int) -> list[Post]:
+        self.asked.append(direction)
+        if len(self.asked) > 2:
+            return []
+        return [Post(id=900 + direction), Post(id=910 + direction)]
+
+
+async def test_walking_past_the_ends_asks_the_source_for_more(
+    server: DevServer, tmp_path: Path
+) -> None:
+    async with running(server, tmp_path, Start("search", "")) as (app, pilot):
+        source = MoreSource()
+        app.open_post([Post(id=1), Post(id=2)], 1, source=source)
+        screen = await open_post(app, pilot)
+        await pilot.press("right")
+        await wait_until(pilot, lambda: screen.current.id == 901)
+        assert [p.id for p in screen.post_list] == [1, 2, 901, 911]
+        screen.show_post(0)
+        await pilot.press("left")
+        await wait_until(pilot, lambda: screen.current.id == 909)
+        assert [p.id for p in screen.post_list] == [899, 909, 1, 2, 901, 911]
+        assert post_ids_in_title(app).startswith("#909")
+        assert "post 2/6" in str(screen.query_one("#status", Static).content)
+        screen.show_post(5)
+        await pilot.press("right")
+        await wait_until(pilot, lambda: len(source.asked) == 3)
+        await pilot.pause()
+        assert screen.current.id == 911 and len(screen.post_list) == 6
