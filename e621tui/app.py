@@ -133,6 +133,8 @@ class E621App(PostActions):
 
     async def on_unmount(self) -> None:
         """Close connections; pending writes stay on disk for next time."""
+        if self._on_session_event in self.session.listeners:
+            self.session.listeners.remove(self._on_session_event)
         await self.session.close()
 
     # ---- session events -> messages ------------------------------------------------------
@@ -156,6 +158,8 @@ class E621App(PostActions):
             self._broadcast(StatusUpdated())
 
     def _refresh_writes_screen(self) -> None:
+        if not self.screen_stack:
+            return
         refresh = getattr(self.screen, "refresh_actions", None)
         if callable(refresh):
             refresh()

@@ -19,7 +19,7 @@ from e621tui.api.http import (
     normalize_base_url,
     user_agent,
 )
-from e621tui.api.limiter import Priority, RequestScheduler
+from e621tui.api.limiter import Priority, RequestScheduler, Ticket
 from e621tui.api.models import (
     FavoriteResult,
     Pool,
@@ -171,9 +171,17 @@ class E621Client:
         attempt = 0
         while True:
             attempt += 1
-            await self.scheduler.acquire(priority, key=key, group=group)
+            ticket = await self.scheduler.acquire(priority, key=key, group=group, track=True)
+            clock = self.scheduler.clock
+
+            async def trace(event: str, info: dict[str, Any], ticket: Ticket = ticket) -> None:
+                if event == "http11.send_request_headers.started":
+                    ticket.mark_sent(clock())
+
             try:
-                response = await self._http.request(method, path, params=params, data=data)
+                response = await self._http.request(
+                    method, path, params=params, data=data, extensions={"trace": trace}
+                )
             except httpx.TimeoutException:
                 error: ApiError = NetworkError("the site did not answer in time")
             except httpx.HTTPError as exc:
@@ -186,6 +194,8 @@ class E621Client:
                     return decode_json(response)
                 error = error_for(response)
                 error.message = self._redact(error.message)
+            finally:
+                ticket.done(clock())
             retry = safe and error.retryable and attempt < self.max_attempts
             if isinstance(error, NetworkError | Throttled) or (
                 error.status is not None and error.status in RETRY_STATUSES

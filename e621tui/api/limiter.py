@@ -33,6 +33,8 @@ SITE_WINDOW = 1.0
 SITE_RATE = 1.0
 #: Extra spacing so that network jitter cannot make two windows look like one to the server.
 WINDOW_MARGIN = 0.06
+#: How often to look again while the oldest request in the window is still connecting.
+_UNSETTLED_POLL = 0.05
 
 
 class Priority(IntEnum):
@@ -50,9 +52,38 @@ class Priority(IntEnum):
 class _Waiter:
     priority: int
     seq: int
-    future: asyncio.Future[None] = field(compare=False)
+    future: asyncio.Future[Ticket] = field(compare=False)
     key: str | None = field(compare=False, default=None)
     group: str | None = field(compare=False, default=None)
+    track: bool = field(compare=False, default=False)
+
+
+class Ticket:
+    """A granted start, for a request whose bytes may leave later than the grant.
+
+    The window rule is about when requests *arrive*. A request that first has to open a
+    connection (TCP, TLS) leaves later than it was granted, so a tracked ticket counts from the
+    moment its headers are actually sent (``mark_sent``), or, if that is never reported, from
+    when the request finished (``done``). Until then the scheduler assumes it is leaving now.
+    """
+
+    __slots__ = ("at", "settled")
+
+    def __init__(self, at: float, settled: bool) -> None:
+        self.at = at
+        self.settled = settled
+
+    def mark_sent(self, at: float) -> None:
+        """The request's headers went out at ``at``."""
+        if not self.settled:
+            self.at = max(self.at, at)
+            self.settled = True
+
+    def done(self, at: float) -> None:
+        """The request finished (answered or failed) at ``at``."""
+        if not self.settled:
+            self.at = max(self.at, at)
+            self.settled = True
 
 
 @dataclass(frozen=True)
@@ -93,11 +124,16 @@ class RequestScheduler:
         self._sleep = sleep
         self._tokens = float(self.burst)
         self._last_refill = clock()
-        self._starts: deque[float] = deque(maxlen=self.burst)
+        self._starts: deque[Ticket] = deque(maxlen=self.burst)
         self._heap: list[_Waiter] = []
         self._seq = itertools.count()
         self._pump_task: asyncio.Task[None] | None = None
         self.history: deque[Start] = deque(maxlen=keep_history)
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        """The scheduler's time source."""
+        return self._clock
 
     @property
     def queued(self) -> int:
@@ -114,13 +150,16 @@ class RequestScheduler:
         *,
         key: str | None = None,
         group: str | None = None,
-    ) -> None:
+        track: bool = False,
+    ) -> Ticket:
         """Wait until a request of this priority may start.
 
         Args:
             priority: Urgency; lower goes first.
             key: If given, an older queued waiter with the same key is dropped (latest wins).
             group: A label for ``drop_group``.
+            track: The caller will report when the request is really sent (or done) on the
+                returned ticket; until then it counts as leaving "now".
 
         Raises:
             Dropped: The request became stale while it waited.
@@ -130,11 +169,11 @@ class RequestScheduler:
             for other in self._heap:
                 if other.key == key and not other.future.done():
                     other.future.set_exception(Dropped(f"superseded: {key}"))
-        waiter = _Waiter(int(priority), next(self._seq), loop.create_future(), key, group)
+        waiter = _Waiter(int(priority), next(self._seq), loop.create_future(), key, group, track)
         heapq.heappush(self._heap, waiter)
         self._ensure_pump()
         # A cancelled waiter's future is cancelled too, so the pump skips it.
-        await waiter.future
+        return await waiter.future
 
     def drop_group(self, group: str) -> int:
         """Drop every queued waiter of ``group``; return how many were dropped."""
@@ -153,7 +192,12 @@ class RequestScheduler:
         if self._tokens < 1.0:
             delay = (1.0 - self._tokens) / self.rate
         if len(self._starts) >= self.burst:
-            delay = max(delay, self._starts[0] + self.window - now)
+            oldest = self._starts[0]
+            if oldest.settled:
+                delay = max(delay, oldest.at + self.window - now)
+            else:
+                # Still connecting: it may arrive any moment from now; look again shortly.
+                delay = max(delay, min(self.window, _UNSETTLED_POLL))
         return max(delay, 0.0)
 
     def _refill(self, now: float) -> None:
@@ -190,9 +234,10 @@ class RequestScheduler:
             now = self._clock()
             self._refill(now)
             self._tokens -= 1.0
-            self._starts.append(now)
+            ticket = Ticket(now, settled=not waiter.track)
+            self._starts.append(ticket)
             self.history.append(Start(now, waiter.priority, waiter.key, waiter.group))
-            waiter.future.set_result(None)
+            waiter.future.set_result(ticket)
             # Let the granted task run before choosing the next waiter.
             await asyncio.sleep(0)
 
@@ -209,4 +254,4 @@ def max_in_window(times: list[float], window: float = SITE_WINDOW) -> int:
     return best
 
 
-__all__ = ["Priority", "RequestScheduler", "Start", "max_in_window"]
+__all__ = ["Priority", "RequestScheduler", "Start", "Ticket", "max_in_window"]

@@ -122,13 +122,14 @@ class GridScreen(Screen[None]):
         await self._show(page, cursor)
 
     async def _show(self, page: Page, cursor: int = 0) -> None:
-        self.loading = False
-        self.page = page
-        self.page_index = page.index
-        shown, self.hidden = self.e621_app.session.visible(page.posts)
+        shown, hidden = self.e621_app.session.visible(page.posts)
         if cursor < 0:
             cursor = len(shown) - 1
+        self.page_index = page.index
         await self.grid.set_items(shown, cursor)
+        self.hidden = hidden
+        self.page = page
+        self.loading = False
         if not page.posts:
             self.set_message(self.empty_message())
         elif not shown:

@@ -66,5 +66,6 @@ class StatusBar(Static):
         self.update(text)
 
     def on_mount(self) -> None:
-        """First paint."""
+        """First paint, then a cheap repaint every second (queue and network state move on)."""
         self.refresh_status()
+        self.set_interval(1.0, self.refresh_status)
