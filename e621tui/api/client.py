@@ -53,6 +53,16 @@ class ClientStatus:
     """Retries done since the client was made (for figures)."""
 
 
+def _sent_tracer(ticket: Ticket, clock: Callable[[], float]) -> Callable[..., Any]:
+    """An httpcore trace hook that tells the scheduler when the request really left."""
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        if event == "http11.send_request_headers.started":
+            ticket.mark_sent(clock())
+
+    return trace
+
+
 class E621Client:
     """Talks to one e621ng site.
 
@@ -173,10 +183,7 @@ class E621Client:
             attempt += 1
             ticket = await self.scheduler.acquire(priority, key=key, group=group, track=True)
             clock = self.scheduler.clock
-
-            async def trace(event: str, info: dict[str, Any], ticket: Ticket = ticket) -> None:
-                if event == "http11.send_request_headers.started":
-                    ticket.mark_sent(clock())
+            trace = _sent_tracer(ticket, clock)
 
             try:
                 response = await self._http.request(
