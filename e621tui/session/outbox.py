@@ -276,7 +276,7 @@ class Outbox:
             self._running = False
 
     # The agreed interface takes a timeout so callers (quit, tests) need no wrapper.
-    async def flush(self, timeout: float | None = None) -> bool:  # noqa: ASYNC109
+    async def flush(self, timeout: float | None = None) -> bool:
         """Wait until nothing is pending or sending (needs `run` to be running).
 
         Returns:
