@@ -23,6 +23,7 @@ class TagSuggester(Suggester):
     def __init__(self, screen: SearchScreen) -> None:
         super().__init__(use_cache=True, case_sensitive=False)
         self._screen = screen
+        self._latest = ""
 
     async def get_suggestion(self, value: str) -> str | None:
         """Suggest ``value`` with its last word completed."""
@@ -32,7 +33,10 @@ class TagSuggester(Suggester):
         prefix = last.lstrip("-~")
         if len(prefix) < 3 or ":" in prefix:
             return None
+        self._latest = value
         await asyncio.sleep(0.25)
+        if self._latest != value:
+            return None  # the user kept typing: this keystroke's request would be stale
         try:
             items = await self._screen.e621_app.session.client.autocomplete(prefix)
         except ApiError:
@@ -42,6 +46,22 @@ class TagSuggester(Suggester):
                 sign = last[: len(last) - len(prefix)]
                 return (head + " " if head else "") + sign + item.name
         return None
+
+
+class QueryInput(Input):
+    """The query box: tab accepts the tag suggestion (and otherwise moves on as usual)."""
+
+    BINDINGS = [
+        Binding("tab", "accept_or_next", "Accept suggestion", show=False, id="accept_suggestion"),
+    ]
+
+    def action_accept_or_next(self) -> None:
+        """Complete the last tag from the suggestion, else move focus to the grid."""
+        if self._suggestion and len(self._suggestion) > len(self.value):
+            self.value = self._suggestion + " "
+            self.cursor_position = len(self.value)
+        else:
+            self.screen.focus_next()
 
 
 class SearchScreen(GridScreen):
@@ -57,7 +77,7 @@ class SearchScreen(GridScreen):
 
     def compose_header(self) -> ComposeResult:
         """The query box."""
-        yield Input(
+        yield QueryInput(
             value=self.initial_query,
             placeholder="search tags, e.g.  fox -rating:e order:score   (press / to type)",
             id="query",
