@@ -55,6 +55,10 @@ def normalize_base_url(url: str) -> str:
     if "://" not in raw:
         raw = "https://" + raw
     parts = urlsplit(raw)
+    try:
+        _ = parts.port  # urlsplit only checks the port when it is read
+    except ValueError:
+        raise ValueError(f"not a web address (bad port): {url!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"not a web address: {url!r}")
     if parts.username or parts.password:
