@@ -365,6 +365,7 @@ def decode_set_choices(obj: Any) -> list[SetChoice]:
                 and len(entry) == 2
                 and isinstance(entry[0], str)
                 and isinstance(entry[1], int)
+                and not isinstance(entry[1], bool)  # JSON true is not an id
             ):
                 choices.append(SetChoice(id=entry[1], name=entry[0], owned=owned))
     return choices
