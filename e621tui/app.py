@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,9 +13,10 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from e621tui.actions import PostActions
-from e621tui.api.errors import ApiError
+from e621tui.api.errors import ApiError, Dropped
 from e621tui.api.models import Post
 from e621tui.commands import E621Commands
 from e621tui.messages import MembershipUpdated, PostsUpdated, StatusUpdated
@@ -190,8 +192,16 @@ class E621App(PostActions):
         if queued:
             parts.append((f"⋯{queued}", "dim"))
         if self.network_trouble:
-            parts.append((f"⚠ {one_line(self.network_trouble, 60)} – retrying", "bold red"))
+            parts.append((f"⚠ {one_line(self.network_trouble, 60)}", "bold red"))
         return parts
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that died of an unexpected error: say so once, never show a traceback."""
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            error = event.worker.error
+            if isinstance(error, Dropped | asyncio.CancelledError):
+                return
+            self.report(error, f"{event.worker.name or 'background work'} failed")
 
     # ---- navigation ----------------------------------------------------------------------
 
