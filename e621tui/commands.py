@@ -58,10 +58,24 @@ class E621Commands(Provider):
                 ("writes: Undo last", "Undo the newest write", app.action_undo),
                 ("account: Log out", "Forget the stored API key", app.action_logout),
             ]
-            if session.active_set is not None:
+            active = session.active_set
+            if active is not None:
                 commands.append(
                     ("set: Clear active set", "No active set", partial(_clear_active, app))
                 )
+            if active is not None and active.owned:
+                commands += [
+                    (
+                        "set: Edit active set",
+                        "Rename, describe, make public or private",
+                        partial(_set_flow, app, "edit", active.id),
+                    ),
+                    (
+                        "set: Delete active set",
+                        "Delete it (asks first)",
+                        partial(_set_flow, app, "delete", active.id),
+                    ),
+                ]
         else:
             commands.append(("account: Log in", "Username and API key", app.action_login))
         return commands
@@ -111,3 +125,9 @@ def _toggle_bl(app: E621App) -> None:
 
 def _clear_active(app: E621App) -> None:
     app.run_worker(app.session.set_active(None), group="active-set")
+
+
+def _set_flow(app: E621App, what: str, set_id: int) -> None:
+    from e621tui.screens.post_set import delete_set, edit_set, run_set_flow
+
+    run_set_flow(app, edit_set if what == "edit" else delete_set, set_id)

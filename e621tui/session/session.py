@@ -357,6 +357,42 @@ class Session:
         self.my_sets = [choice, *[s for s in self.my_sets if s.id != created.id]]
         return choice
 
+    async def update_set(
+        self,
+        set_id: int,
+        *,
+        name: str | None = None,
+        shortname: str | None = None,
+        description: str | None = None,
+        is_public: bool | None = None,
+    ) -> None:
+        """Edit a set's details (only the fields given); a 422 raises `InvalidQuery`."""
+        if not self.logged_in:
+            raise NotLoggedIn()
+        await self.client.update_post_set(
+            set_id, name=name, shortname=shortname, description=description, is_public=is_public
+        )
+        if name is not None:
+            shown = name.replace("_", " ")
+            self.my_sets = [
+                SetChoice(id=s.id, name=shown, owned=s.owned) if s.id == set_id else s
+                for s in self.my_sets
+            ]
+            if self.active_set is not None and self.active_set.id == set_id:
+                self.active_set = SetChoice(id=set_id, name=shown, owned=self.active_set.owned)
+        self._emit(MembershipChanged(set_id))
+
+    async def delete_set(self, set_id: int) -> None:
+        """Delete a set; it stops being one of yours and, if it was active, nothing is active."""
+        if not self.logged_in:
+            raise NotLoggedIn()
+        await self.client.delete_post_set(set_id)
+        self.my_sets = [s for s in self.my_sets if s.id != set_id]
+        if self.active_set is not None and self.active_set.id == set_id:
+            self.active_set = None
+            self.active_members = set()
+        self._emit(MembershipChanged(set_id))
+
     # ---- writes (all through the outbox) --------------------------------------------------
 
     def _outbox(self) -> Outbox:
