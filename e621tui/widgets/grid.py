@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from e621tui.api.models import Post
+from e621tui.sanitize import one_line
 from e621tui.session.session import Session, Shown
 from e621tui.session.thumbs import preview_request
 from e621tui.widgets.image import ImageView
@@ -44,7 +45,7 @@ def caption(post: Post, *, marked: bool, in_set: bool, blacklisted: bool) -> Tex
         text.append("*", style="bold")
     text.append(f" ♥{post.fav_count}")
     text.append(f" {_RATING.get(post.rating, '?')}")
-    ext = post.file.ext.upper()[:4] or "?"
+    ext = one_line(post.file.ext, 4).upper() or "?"
     style = "bold magenta" if post.is_animated else ""
     text.append(f" {ext}", style=style)
     return text
