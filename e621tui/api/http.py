@@ -28,6 +28,8 @@ from e621tui.api.errors import (
 RETRY_STATUSES = frozenset({500, 502, 503, 504, 520, 521, 522, 523, 524})
 
 _MAX_MESSAGE = 300
+# msgspec raises these besides its own DecodeError: bad UTF-8 inside a string, deep nesting.
+_JSON_ERRORS = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
@@ -117,7 +119,7 @@ def decode_json(response: httpx.Response) -> Any:
         )
     try:
         return msgspec.json.decode(response.content)
-    except msgspec.DecodeError:
+    except _JSON_ERRORS:
         raise DecodeError("the server sent malformed JSON", response.status_code) from None
 
 
@@ -128,7 +130,7 @@ def error_for(response: httpx.Response) -> ApiError:
     if _is_json(response):
         try:
             body = msgspec.json.decode(response.content)
-        except msgspec.DecodeError:
+        except _JSON_ERRORS:
             body = None
     message = ""
     fields: dict[str, list[str]] = {}
