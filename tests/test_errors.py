@@ -386,3 +386,17 @@ def test_user_agent_formats() -> None:
     assert user_agent("") == f"e621-tui/{__version__} (anonymous; {PROJECT_URL})"
     assert re.fullmatch(r"e621-tui/\S+ \(by bob on e621\)", user_agent("bob"))
     assert PROJECT_URL.startswith("https://")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"message": "caf\xe9"}', b"[" * 50_000 + b"]" * 50_000],
+    ids=["bad-utf8", "deep-nesting"],
+)
+def test_json_that_msgspec_chokes_on_is_handled(content: bytes) -> None:
+    # msgspec raises UnicodeDecodeError / RecursionError here, not its own DecodeError.
+    response = httpx.Response(200, content=content, headers={"content-type": JSON})
+    with pytest.raises(DecodeError):
+        decode_json(response)
+    error = error_for(httpx.Response(500, content=content, headers={"content-type": JSON}))
+    assert type(error) is ServerError
