@@ -169,17 +169,20 @@ def test_dtext_truncates_long_input_with_note() -> None:
     ['"a', '"a":', "[[", "[[a|", "{{", "[b=", "[quote]", "[code]", "* ", "h1.", "\x1b]", "\x1b["],
 )
 def test_dtext_and_clean_are_linear_on_hostile_input(unit: str) -> None:
-    small = unit * 2_000
-    big = unit * 20_000
-    start = time.perf_counter()
-    dtext_to_plain(small, max_len=10**7)
-    small_time = time.perf_counter() - start
-    start = time.perf_counter()
-    dtext_to_plain(big, max_len=10**7)
-    clean(big)
-    big_time = time.perf_counter() - start
-    # Quadratic behaviour would take ~100x longer for 10x input; allow generous noise.
-    assert big_time < max(0.05, small_time * 40)
+    def best_of_three(text: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            dtext_to_plain(text, max_len=10**7)
+            clean(text)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    small_time = best_of_three(unit * 2_000)
+    big_time = best_of_three(unit * 20_000)
+    # Quadratic behaviour would take ~100x longer for 10x input: allow 40x plus slack for a
+    # busy machine (this is a complexity check, not a benchmark).
+    assert big_time < small_time * 40 + 0.25
     assert big_time < 5
 
 

@@ -1,0 +1,98 @@
+"""SVG snapshots of the main screens, with images forced to half-cell or placeholders.
+
+Regenerate after an intended change with ``UPDATE_SNAPSHOTS=1 pytest tests/test_snapshots.py``;
+a mismatch writes ``<name>.new.svg`` beside the stored one to compare.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from e621tui.app import E621App, Start
+from e621tui.devserver import DevServer
+from e621tui.screens.grid_screen import GridScreen
+from e621tui.widgets.image import ImageView
+from tests.conftest import make_session
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+SIZE = (100, 30)
+
+
+async def _until(pilot: Pilot[None], cond: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError("the screen did not settle")
+        await pilot.pause(0.05)
+
+
+def _settled(app: E621App) -> bool:
+    screen = app.screen
+    if isinstance(screen, GridScreen) and (screen.page is None or screen.loading):
+        return False
+    views = list(screen.query(ImageView))
+    images = app.graphics == "none" or all(
+        v.loaded is not None or v.error or v.request is None for v in views
+    )
+    idle = app.session.client.scheduler.queued == 0
+    busy = any(w.group in ("page", "open") and w.is_running for w in app.workers)
+    return images and idle and not busy
+
+
+def _normalize(svg: str) -> str:
+    # Textual names CSS classes after a hash of the whole export; compare the drawing only.
+    return re.sub(r"terminal-\d+", "terminal", svg)
+
+
+def _check(name: str, svg: str) -> None:
+    stored = SNAPSHOTS / f"{name}.svg"
+    if os.environ.get("UPDATE_SNAPSHOTS") or not stored.exists():
+        stored.write_text(svg, encoding="utf-8")
+        if not os.environ.get("UPDATE_SNAPSHOTS"):
+            pytest.fail(f"no stored snapshot {stored.name}: wrote it; review and commit it")
+        return
+    if _normalize(stored.read_text(encoding="utf-8")) != _normalize(svg):
+        (SNAPSHOTS / f"{name}.new.svg").write_text(svg, encoding="utf-8")
+        pytest.fail(f"{name} differs from the stored snapshot; see {name}.new.svg")
+
+
+async def _shoot(server: DevServer, tmp_path: Path, start: Start, graphics: str, ready: str) -> str:
+    session = make_session(server, tmp_path, login=False)
+    app = E621App(session, graphics=graphics, start=start, site_label="demo")
+    async with app.run_test(size=SIZE) as pilot:
+        await _until(pilot, lambda: app.screen.__class__.__name__ == ready)
+        await _until(pilot, lambda: _settled(app))
+        await pilot.pause(0.3)
+        app.clear_notifications()
+        app.screen.query_one("#status").refresh_status()  # type: ignore[attr-defined]
+        await pilot.pause(0.1)
+        return app.export_screenshot()
+
+
+@pytest.mark.parametrize(
+    ("name", "graphics"), [("search_halfcell", "halfcell"), ("search_placeholders", "none")]
+)
+async def test_search_screen(server: DevServer, tmp_path: Path, name: str, graphics: str) -> None:
+    if graphics == "halfcell":
+        pytest.importorskip("textual_image.widget")
+    svg = await _shoot(server, tmp_path, Start("search", "fox"), graphics, "SearchScreen")
+    _check(name, svg)
+
+
+async def test_post_screen(server: DevServer, tmp_path: Path) -> None:
+    post_id = server.state.special["described"]
+    svg = await _shoot(server, tmp_path, Start("post", str(post_id)), "none", "PostScreen")
+    _check("post_placeholders", svg)
+
+
+async def test_pool_screen(server: DevServer, tmp_path: Path) -> None:
+    pool_id = server.state.special["pool_12"]
+    svg = await _shoot(server, tmp_path, Start("pool", str(pool_id)), "none", "PoolScreen")
+    _check("pool_placeholders", svg)
