@@ -35,11 +35,12 @@ def hostile_server() -> Iterator[DevServer]:
         yield srv
 
 
-def make_session(srv: DevServer, tmp_path: Path, *, login: bool) -> Session:
+def make_session(srv: DevServer, tmp_path: Path, *, login: bool, blacklist: str = "") -> Session:
     """A session against ``srv`` with every directory under ``tmp_path``."""
     return Session(
         SessionOptions(
             base_url=srv.base_url,
+            local_blacklist=blacklist,
             username=DEMO_USERNAME if login else None,
             api_key=DEMO_API_KEY if login else None,
             data_dir=tmp_path / "data",
@@ -50,10 +51,17 @@ def make_session(srv: DevServer, tmp_path: Path, *, login: bool) -> Session:
 
 @asynccontextmanager
 async def running(
-    srv: DevServer, tmp_path: Path, start: Start, *, login: bool = False, size: Any = (120, 40)
+    srv: DevServer,
+    tmp_path: Path,
+    start: Start,
+    *,
+    login: bool = False,
+    size: Any = (120, 40),
+    blacklist: str = "",
 ) -> AsyncIterator[tuple[E621App, Pilot[Any]]]:
     """The app against ``srv``, started at ``start``."""
-    app = E621App(make_session(srv, tmp_path, login=login), graphics="none", start=start)
+    session = make_session(srv, tmp_path, login=login, blacklist=blacklist)
+    app = E621App(session, graphics="none", start=start)
     async with app.run_test(size=size) as pilot:
         yield app, pilot
 
@@ -350,3 +358,19 @@ async def test_walking_past_the_ends_asks_the_source_for_more(
         await wait_until(pilot, lambda: len(source.asked) == 3)
         await pilot.pause()
         assert screen.current.id == 911 and len(screen.post_list) == 6
+
+
+async def test_blacklisted_post_hides_its_image_until_v(server: DevServer, tmp_path: Path) -> None:
+    post_id = server.state.special["png"]
+    tag = server.state.posts[post_id].tags["general"][0]
+    start = Start("post", str(post_id))
+    async with running(server, tmp_path, start, blacklist=f"nothing_here\n{tag}") as (app, pilot):
+        screen = await open_post(app, pilot)
+        assert f"⊘ blacklisted by rule: {tag}" in post_ids_in_title(app)
+        image = screen.query_one(ImageView)
+        assert image.request is None and "press v" in image.placeholder
+        await pilot.press("v")
+        await pilot.pause()
+        shown = screen.query_one(ImageView)
+        assert shown is not image and shown.request is not None
+        assert shown.request.kind in ("sample", "file")

@@ -63,6 +63,7 @@ class PostScreen(Screen[None]):
         Binding("right,l", "walk(1)", "Next", id="next_post", tooltip="Next post"),
         Binding("g", "go_to_pool", "Go to pool", id="open_pool", tooltip="Open the post's pool"),
         Binding("t", "search_tag", "Search tag…", id="search_tag", tooltip="Search for a tag"),
+        Binding("v", "reveal", "Show anyway", id="reveal", tooltip="Show a blacklisted image"),
         Binding("e", "toggle_description", "Description", show=False, id="toggle_description"),
         Binding("j,down", "scroll_details(1)", "Scroll", show=False, id="scroll_down"),
         Binding("k,up", "scroll_details(-1)", "Scroll up", show=False, id="scroll_up"),
@@ -81,6 +82,7 @@ class PostScreen(Screen[None]):
         self.description_expanded = False
         self._extending = False
         self._image: ImageView | None = None
+        self._revealed: set[int] = set()
 
     @property
     def e621_app(self) -> E621App:
@@ -137,9 +139,12 @@ class PostScreen(Screen[None]):
             self._image.remove()  # its unmount cancels a load still under way
         session = self.e621_app.session
         reason = session.hidden_reason(post)
-        request = None if reason else display_request(post)
+        rule = None if post.id in self._revealed else session.blacklist.match(post)
+        request = None if reason or rule else display_request(post)
         if reason:
             placeholder = f"⊘ {reason}\n#{post.id}"
+        elif rule is not None:
+            placeholder = f"⊘ blacklisted\n#{post.id}\npress v to show it anyway"
         elif request is None:
             placeholder = f"no image\n#{post.id}"
         else:
@@ -195,8 +200,10 @@ class PostScreen(Screen[None]):
         self.update_status()
 
     def refilter(self) -> None:
-        """The blacklist changed: repaint the blacklist line."""
+        """The blacklist changed: repaint the blacklist line and hide or show the image."""
         self.details.show_title(self.current, self.e621_app.session)
+        self._swap_image(self.current)
+        self.refresh_bindings()
 
     def target_posts(self) -> list[Post]:
         """The app's actions (favorite, vote, sets, links) apply to the post shown."""
@@ -208,6 +215,10 @@ class PostScreen(Screen[None]):
         """Grey out "go to pool" for posts in no pool."""
         if action == "go_to_pool":
             return True if self.current.pools else None
+        if action == "reveal":
+            post = self.current
+            blocked = post.id not in self._revealed and self.e621_app.session.blacklist.match(post)
+            return True if blocked else None
         return True
 
     def action_walk(self, step: int) -> None:
@@ -255,6 +266,14 @@ class PostScreen(Screen[None]):
         if len(pools) > 1:
             self.notify(f"this post is in {len(pools)} pools; opening pool #{pools[0]}")
         self.e621_app.open_pool(pools[0])
+
+    def action_reveal(self) -> None:
+        """Show the image of a blacklisted post (this post only, until the screen closes)."""
+        post = self.current
+        if post.id not in self._revealed:
+            self._revealed.add(post.id)
+            self._swap_image(post)
+            self.refresh_bindings()
 
     def action_search_tag(self) -> None:
         """Ask for a query (starting with one of the post's tags) and search it."""
