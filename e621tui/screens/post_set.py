@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post, PostSet, SetChoice
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
     from e621tui.app import E621App
 
 _OWNER_ONLY = ("edit_set", "delete_set")
+_LOADING = "active-set"
+"""Worker group of loads of the active set's members (the app's `open_set` uses it too)."""
 
 SetFlow = Callable[["E621App", int], Coroutine[Any, Any, None]]
 """`edit_set` or `delete_set`."""
@@ -51,6 +55,8 @@ class SetScreen(GridScreen):
         """The set's posts as far as we know (follows our own adds and removals)."""
         self.deleted = False
         self._all_removed = False
+        self._claimed = False
+        self._reshow_target: tuple[int | None, int] | None = None
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -101,27 +107,79 @@ class SetScreen(GridScreen):
         """The header."""
         yield Static(id="feed-header")
 
+    # Textual also calls the base class's handler of each message after this class's own
+    # (it walks the MRO), so these handlers never call super(): that would run it twice.
+
     def on_mount(self) -> None:
-        """Paint the header, then load."""
+        """Paint the header (`GridScreen.on_mount` then loads)."""
         self.query_one("#feed-header", Static).update(self.header_text())
-        super().on_mount()
 
     # ---- keeping up with membership ------------------------------------------------------
 
     def on_membership_updated(self, message: MembershipUpdated) -> None:
         """Keep the count and the grid in step with the set's members."""
-        super().on_membership_updated(message)
-        if message.set_id == self.set_id and self._is_active():
-            self.members = set(self.e621_app.session.active_members)
-            self._resync_grid()
+        if message.set_id == self.set_id:
+            self._sync_from_session()
         self.refresh_header()
         self.refresh_bindings()
 
     def on_status_updated(self, message: StatusUpdated) -> None:
         """Login or your sets changed: what you may do here may have changed too."""
-        super().on_status_updated(message)
+        self._claim_active()
         self.refresh_header()
         self.refresh_bindings()
+
+    def _loading(self) -> list[Worker[Any]]:
+        """Loads of the active set's members under way (the app's and ours)."""
+        return [w for w in self.app.workers if w.group == _LOADING and not w.is_finished]
+
+    def _sync_from_session(self) -> None:
+        # While the active set's members load, the session's list is empty or partial:
+        # take it only once every load is over.
+        if not self._is_active():
+            return
+        if self._loading():
+            self.run_worker(self._sync_after_loading(), group="set-sync", exclusive=True)
+            return
+        self.members = set(self.e621_app.session.active_members)
+        self._resync_grid()
+        self.refresh_header()
+
+    async def _wait_for_loads(self) -> None:
+        while busy := self._loading():
+            worker = busy[0]
+            if worker.state == WorkerState.PENDING:
+                await asyncio.sleep(0.01)  # not started: there is no task to wait on yet
+                continue
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                continue  # over either way; whoever started the load reports its error
+
+    async def _sync_after_loading(self) -> None:
+        await self._wait_for_loads()
+        if self.is_attached and self.query("#grid"):  # not while the screen is torn down
+            self._sync_from_session()
+
+    def _activate(self, choice: SetChoice) -> Worker[None]:
+        return self.run_worker(self._load_members(choice), group=_LOADING, exit_on_error=False)
+
+    async def _load_members(self, choice: SetChoice) -> None:
+        try:
+            await self.e621_app.session.set_active(choice)
+        except ApiError as exc:
+            self.e621_app.report(exc, f"loading set {one_line(choice.name, 40)}")
+            raise
+
+    def _claim_active(self) -> None:
+        # Opened (e.g. with --set) before your sets were known: once they are, a set of
+        # yours becomes the active set, as it would have on opening, unless one was chosen.
+        session = self.e621_app.session
+        choice = self.my_choice()
+        if self._claimed or choice is None or session.active_set is not None:
+            return
+        self._claimed = True
+        self._activate(choice)
 
     async def _show(self, page: Page, cursor: int = 0) -> None:
         kept = [p for p in page.posts if p.id in self.members]
@@ -138,13 +196,17 @@ class SetScreen(GridScreen):
         want = [p.id for p in raw.posts if p.id in self.members]
         if want == [p.id for p in self.page.posts]:
             return
-        current = self.grid.current
-        keep = current.post.id if current is not None else None
-        self.run_worker(self._reshow(raw, keep), group="show", exclusive=True)
+        if self._reshow_target is None:
+            # A reshow cut short by a newer one leaves the grid half-built: keep the first aim.
+            current = self.grid.current
+            keep = current.post.id if current is not None else None
+            self._reshow_target = (keep, self.grid.cursor)
+        self.run_worker(self._reshow(raw), group="show", exclusive=True)
 
-    async def _reshow(self, raw: Page, keep: int | None) -> None:
-        index = self.grid.cursor
+    async def _reshow(self, raw: Page) -> None:
+        keep, index = self._reshow_target or (None, 0)
         await self._show(raw, index)
+        self._reshow_target = None
         ids = [item.post.id for item in self.grid.items]
         if keep in ids:
             self.grid.cursor = ids.index(keep)
@@ -181,7 +243,7 @@ class SetScreen(GridScreen):
         if not posts:
             self.notify("not in this set", markup=False)
             return
-        if self._is_active():
+        if self._is_active() and not self._loading():
             self._remove(posts, choice)
         else:
             self.run_worker(
@@ -192,12 +254,14 @@ class SetScreen(GridScreen):
             )
 
     async def _activate_and_remove(self, posts: list[Post], choice: SetChoice) -> None:
-        # Removal goes through the active set so that undo and rollback reach this screen.
-        try:
-            await self.e621_app.session.set_active(choice)
-        except ApiError as exc:
-            self.e621_app.report(exc, f"loading set {choice.name}")
-            return
+        # Removal goes through the active set so that undo and rollback reach this screen;
+        # it waits for the members so that the optimistic change is not lost in a load.
+        await self._wait_for_loads()
+        if not self._is_active():
+            worker = self._activate(choice)
+            await self._wait_for_loads()
+            if worker.state != WorkerState.SUCCESS or not self._is_active():
+                return
         self._remove(posts, choice)
 
     def _remove(self, posts: list[Post], choice: SetChoice) -> None:
