@@ -158,7 +158,11 @@ class PostActions(App[None]):
         if not new:
             self.notify(f"already in {one_line(choice.name, 40)}", markup=False)
             return
-        session.add_to_set(new, choice.id)
+        try:
+            session.add_to_set(new, choice.id)
+        except ValueError as exc:
+            self.notify(str(exc), markup=False)
+            return
         what = f"#{new[0].id}" if len(new) == 1 else f"{len(new)} posts"
         self.notify(f"adding {what} to {one_line(choice.name, 40)}", markup=False)
         self._done()
@@ -184,7 +188,11 @@ class PostActions(App[None]):
         if not posts:
             self.notify(f"not in {one_line(choice.name, 40)}", markup=False)
             return
-        session.remove_from_set(posts, choice.id)
+        try:
+            session.remove_from_set(posts, choice.id)
+        except ValueError as exc:
+            self.notify(str(exc), markup=False)
+            return
         what = f"#{posts[0].id}" if len(posts) == 1 else f"{len(posts)} posts"
         self.notify(f"removing {what} from {one_line(choice.name, 40)}", markup=False)
         self._done()

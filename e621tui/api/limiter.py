@@ -32,7 +32,7 @@ SITE_WINDOW = 1.0
 #: The site's sustained rate, requests per second.
 SITE_RATE = 1.0
 #: Extra spacing so that network jitter cannot make two windows look like one to the server.
-WINDOW_MARGIN = 0.06
+WINDOW_MARGIN = 0.15
 #: How often to look again while the oldest request in the window is still connecting.
 _UNSETTLED_POLL = 0.05
 

@@ -34,6 +34,10 @@ class NotLoggedIn(Exception):
         super().__init__("log in first: press L (or run with --username NAME and E621_API_KEY set)")
 
 
+class NothingToDo(ValueError):
+    """A set edit that would change nothing (every post already in / not in the set)."""
+
+
 @dataclass(frozen=True)
 class PostsChanged:
     """Event: these posts' favorite/vote/score state changed."""
@@ -435,7 +439,16 @@ class Session:
         target = set_id if set_id is not None else (self.active_set.id if self.active_set else None)
         if target is None:
             raise ValueError("choose a set first (press s)")
-        ids = [p.id for p in posts]
+        ids = list(dict.fromkeys(p.id for p in posts))
+        if self.active_set is not None and target == self.active_set.id:
+            # Only real changes are recorded, so that undo (and a rollback) touches exactly
+            # the posts this action changed, never ones that were members already.
+            if kind == "set_add":
+                ids = [i for i in ids if i not in self.active_members]
+            else:
+                ids = [i for i in ids if i in self.active_members]
+        if not ids:
+            raise NothingToDo("already in the set" if kind == "set_add" else "not in the set")
         action = outbox.enqueue(
             "set_add" if kind == "set_add" else "set_remove", ids, set_id=target
         )
@@ -459,6 +472,7 @@ __all__ = [
     "MembershipChanged",
     "NetworkTrouble",
     "NotLoggedIn",
+    "NothingToDo",
     "PostsChanged",
     "Session",
     "SessionOptions",
