@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from textual.worker import Worker, WorkerState
 from e621tui.actions import PostActions
 from e621tui.api.errors import ApiError, Dropped
 from e621tui.api.models import Post
+from e621tui.browser_open import open_in_browser
 from e621tui.commands import E621Commands
 from e621tui.messages import MembershipUpdated, PostsUpdated, StatusUpdated
 from e621tui.sanitize import one_line
@@ -75,7 +75,7 @@ class E621App(PostActions):
         start: Start | None = None,
         keymap: dict[str, str] | None = None,
         site_label: str = "e621",
-        url_opener: Callable[[str], bool] = webbrowser.open,
+        url_opener: Callable[[str], bool] = open_in_browser,
         download_dir: Path | None = None,
         credentials: Any = None,
         notices: list[str] | None = None,
