@@ -64,7 +64,7 @@ class E621App(PostActions):
         Binding("L", "login", "Log in", show=False, id="login"),
         Binding("w", "writes", "Writes", show=False, id="writes", tooltip="Pending writes"),
         Binding("S", "my_sets", "My sets", show=False, id="my_sets"),
-        Binding("P", "open_pool_prompt", "Pool…", show=False, id="open_pool"),
+        Binding("P", "open_pool_prompt", "Pool…", show=False, id="pool_by_id"),
     ]
 
     def __init__(
