@@ -30,7 +30,7 @@ def tui(tmp_path: Path) -> Iterator[Tui]:
     term = Tui(tmp_path, width=160, height=50)
     try:
         yield term
-        if term.runs:
+        if term.target:
             check_screen(term.tmux("capture-pane", "-p", "-t", term.target, check=False))
     finally:
         term.close()

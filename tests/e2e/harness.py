@@ -69,6 +69,7 @@ class Tui:
         self.home = tmp_path / "home"
         self.raw_log = tmp_path / "pane-output.raw"
         self.runs = 0
+        self.target = ""
         self._server_started = False
 
     # ---- tmux ----------------------------------------------------------------------------
@@ -158,7 +159,7 @@ class Tui:
         # program has imported anything, so the raw log holds every byte it writes.
         self.tmux(
             "new-session", "-d", "-s", target, "-x", str(self.width), "-y", str(self.height),
-            shell, ";", "pipe-pane", "-o", "-t", target, pipe,
+            "-c", str(self.tmp), shell, ";", "pipe-pane", "-o", "-t", target, pipe,
         )  # fmt: skip
         self.target = target
 
@@ -225,7 +226,11 @@ class Tui:
         """Type a query into the search box and submit it."""
         self.focus_search()
         self.type(query)
-        self.wait_for(lambda text: query in text.split("\n", 3)[1], 5, f"{query!r} in the box")
+        self.wait_for(
+            lambda text: any(query in line for line in text.split("\n")[:3]),
+            5,
+            f"{query!r} in the search box",
+        )
         self.send("Enter")
 
     # ---- reading the status bar ----------------------------------------------------------
@@ -362,3 +367,20 @@ def visible_ids(srv: DevServer, post_ids: Sequence[int]) -> list[int]:
     with state.lock:
         posts = [decode_post(post_json(state.posts[i], ctx)) for i in post_ids if i in state.posts]
     return [post.id for post in posts if not blacklist.is_hidden(post)]
+
+
+def toasts(text: str) -> list[str]:
+    """The texts of the notifications (toasts) on a screen: blocks of lines behind a ``▌``."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        column = line.rfind("▌")
+        part = line[column + 1 :].strip() if column >= 0 else None
+        if part:
+            current.append(part)
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    if current:
+        blocks.append(" ".join(current))
+    return blocks
