@@ -313,3 +313,25 @@ async def test_blacklisted_posts_are_hidden_and_can_be_shown(
         )
         if hidden:
             assert any(item.blacklisted is not None for item in screen.grid.items)
+
+
+async def test_post_screen_walks_on_into_the_next_page(server: DevServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path, login=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        screen = grid_screen(app)
+        await wait_until(
+            pilot, lambda: screen.feed is not None and screen.feed.cached(1) is not None
+        )
+        screen.grid.cursor = len(screen.grid.items) - 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == "PostScreen")
+        post_screen = app.screen
+        await pilot.press("right")
+        page2 = screen.feed.cached(1) if screen.feed else None
+        assert page2 is not None
+        first_of_next = app.session.visible(page2.posts)[0][0].post.id
+        await wait_until(pilot, lambda: post_screen.current.id == first_of_next)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+        assert screen.page_index == 1

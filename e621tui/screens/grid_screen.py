@@ -45,6 +45,7 @@ class GridScreen(Screen[None]):
         self.generation = 0
         self.loading = False
         self.message = ""
+        self._walk_range = (0, 0)
 
     @property
     def e621_app(self) -> E621App:
@@ -242,7 +243,29 @@ class GridScreen(Screen[None]):
     @on(PostGrid.Selected)
     def _selected(self, message: PostGrid.Selected) -> None:
         posts = [item.post for item in self.grid.items]
+        self._walk_range = (self.page_index, self.page_index)
         self.e621_app.open_post(posts, message.index, source=self)
+
+    async def more_posts(self, direction: int) -> list[Post]:
+        """The post screen walked past its list: the next (or previous) page's posts."""
+        feed = self.feed
+        if feed is None:
+            return []
+        low, high = self._walk_range
+        if direction > 0:
+            if not feed.has_next(high):
+                return []
+            index = high + 1
+        else:
+            if low == 0:
+                return []
+            index = low - 1
+        page = await feed.page(index)
+        self._walk_range = (min(low, index), max(high, index))
+        # The grid follows, so escape lands on the page of the post being read.
+        await self._show(page, 0 if direction > 0 else -1)
+        shown, _ = self.e621_app.session.visible(page.posts)
+        return [item.post for item in shown]
 
     @on(PostGrid.MarkToggled)
     def _mark_toggled(self, message: PostGrid.MarkToggled) -> None:
