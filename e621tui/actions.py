@@ -268,7 +268,8 @@ class PostActions(App[None]):
         """Show every key."""
         from e621tui.dialogs.help import HelpScreen, collect_bindings
 
-        self.push_screen(HelpScreen(collect_bindings(self)))
+        keymap = getattr(self, "keymap_overrides", None)
+        self.push_screen(HelpScreen(collect_bindings(self, keymap=keymap)))
 
     def action_writes(self) -> None:
         """Show pending and failed writes."""

@@ -81,9 +81,12 @@ def collect_bindings(
             elif first.id in current:
                 keys = current[first.id]
             shown = " / ".join(dict.fromkeys(app.get_key_display(key) for key in keys))
-            if (shown, first.description) not in seen:
-                seen.add((shown, first.description))
-                rows.append((shown, first.description, area))
+            text = first.tooltip or first.description
+            if first.id:
+                text = f"{text}  ·  id: {first.id}"  # the name to rebind it by in the config
+            if (shown, text) not in seen:
+                seen.add((shown, text))
+                rows.append((shown, text, area))
     if app.ENABLE_COMMAND_PALETTE:
         palette = Binding(app.COMMAND_PALETTE_BINDING, "command_palette")
         palette_key = app.COMMAND_PALETTE_DISPLAY or app.get_key_display(palette)

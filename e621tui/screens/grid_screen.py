@@ -28,12 +28,28 @@ class GridScreen(Screen[None]):
     """A screen that pages through a `Feed` in a `PostGrid`."""
 
     BINDINGS = [
-        Binding("n", "next_page", "Next page", id="next_page"),
-        Binding("p", "prev_page", "Prev page", id="prev_page"),
-        Binding("m", "mark_page", "Mark page", show=False, id="mark_page"),
-        Binding("M", "clear_marks", "Clear marks", show=False, id="clear_marks"),
-        Binding("B", "toggle_blacklisted", "Show hidden", show=False, id="toggle_blacklisted"),
-        Binding("r", "reload", "Reload", show=False, id="reload"),
+        Binding("n", "next_page", "Next page", id="next_page", tooltip="Next page (prefetched)"),
+        Binding("p", "prev_page", "Prev page", id="prev_page", tooltip="Previous page"),
+        Binding(
+            "m",
+            "mark_page",
+            "Mark page",
+            show=False,
+            id="mark_page",
+            tooltip="Mark every post on this page",
+        ),
+        Binding(
+            "M", "clear_marks", "Clear marks", show=False, id="clear_marks", tooltip="Unmark all"
+        ),
+        Binding(
+            "B",
+            "toggle_blacklisted",
+            "Show hidden",
+            show=False,
+            id="toggle_blacklisted",
+            tooltip="Show / hide blacklisted posts",
+        ),
+        Binding("r", "reload", "Reload", show=False, id="reload", tooltip="Reload from the site"),
     ]
 
     def __init__(self, feed: Feed | None = None) -> None:
