@@ -135,7 +135,6 @@ class Tui:
         *,
         base_url: str | None = None,
         env: dict[str, str] | None = None,
-        options: Sequence[tuple[str, str]] = (),
     ) -> None:
         """Start the program (a new window after the first run, with the same HOME).
 
@@ -143,16 +142,11 @@ class Tui:
             args: Program arguments after ``--graphics halfcell``.
             base_url: The devserver; also passes ``--username demo`` (the key is in the env).
             env: Extra environment variables.
-            options: tmux server options to set before the program starts.
         """
         self.home.mkdir(parents=True, exist_ok=True)
         shell = self.command(args, base_url=base_url, env=env)
         self.runs += 1
-        if not self._server_started:
-            self.tmux("start-server", ";", "set-option", "-g", "set-clipboard", "off")
-            self._server_started = True
-        for name, value in options:
-            self.tmux("set-option", "-g", name, value)
+        self.ensure_server()
         pipe = f"cat >> {shlex.quote(str(self.raw_log))}"
         target = f"{self.name}{self.runs}"
         # pipe-pane runs in the same tmux command as the session is made, long before the
@@ -162,6 +156,15 @@ class Tui:
             "-c", str(self.tmp), shell, ";", "pipe-pane", "-o", "-t", target, pipe,
         )  # fmt: skip
         self.target = target
+
+    def ensure_server(self) -> None:
+        """Start the private tmux server (clipboard escapes off unless a test turns them on)."""
+        if not self._server_started:
+            self.tmux(
+                "start-server", ";", "set-option", "-g", "exit-empty", "off",
+                ";", "set-option", "-g", "set-clipboard", "off",
+            )  # fmt: skip
+            self._server_started = True
 
     def send(self, *keys: str) -> None:
         """Send tmux key names (``Enter``, ``Escape``, ``Right``, ``C-p``, ``n``…)."""
