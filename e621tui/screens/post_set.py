@@ -34,8 +34,8 @@ SetFlow = Callable[["E621App", int], Coroutine[Any, Any, None]]
 class SetScreen(GridScreen):
     """Shows a set's name, visibility and post count above its posts.
 
-    Posts removed from the set (here, on the post screen, or by undo/rollback in reverse)
-    disappear from the grid and the count follows at once.
+    Posts removed from the set (here or on a post screen) leave the grid and the count at
+    once; undo, or the site refusing the removal, brings them back.
     """
 
     BINDINGS = [
