@@ -523,13 +523,14 @@ async def test_collect_bindings_follows_keymap() -> None:
     async with running(KeyedApp()) as (app, pilot):
         await pilot.pause()
         rows = collect_bindings(app)
-        assert ("?", "Help", "everywhere") in rows
-        assert ("^x", "Quit", "everywhere") in rows
-        assert ("F / ^f", "Favorite", "grid") in rows
-        assert ("n", "Next page", "grid") in rows
+        # Each row names the binding id, which is what the config's [keymap] rebinds.
+        assert ("?", "Help  ·  id: app.help", "everywhere") in rows
+        assert ("^x", "Quit  ·  id: app.quit", "everywhere") in rows
+        assert ("F / ^f", "Favorite  ·  id: post.favorite", "grid") in rows
+        assert ("n", "Next page  ·  id: grid.next", "grid") in rows
         assert not any(description == "" for _, description, _ in rows)
         explicit = collect_bindings(app, keymap={"grid.next": "right"})
-        assert ("→", "Next page", "grid") in explicit
+        assert ("→", "Next page  ·  id: grid.next", "grid") in explicit
 
 
 @pytest.mark.parametrize("key", ["escape", "question_mark", "q"])
