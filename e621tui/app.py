@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from e621tui.messages import MembershipUpdated, PostsUpdated, StatusUpdated
 from e621tui.sanitize import one_line
 from e621tui.session.session import (
     Event,
+    LoginChanged,
     MembershipChanged,
     NetworkTrouble,
     PostsChanged,
@@ -123,6 +125,8 @@ class E621App(PostActions):
         self.credentials = credentials
         self.notices = list(notices or [])
         self.network_trouble: str | None = None
+        self._last_warning = ""
+        self._last_warning_at = 0.0
 
     # ---- start-up ------------------------------------------------------------------------
 
@@ -157,7 +161,7 @@ class E621App(PostActions):
     async def _check_login(self) -> None:
         ok = await self.session.check_login()
         if not ok and self.session.login_message:
-            self.notify(one_line(self.session.login_message, 300), severity="warning", markup=False)
+            self.warn_once(self.session.login_message)
         if ok:
             try:
                 await self.session.load_my_sets()
@@ -187,9 +191,23 @@ class E621App(PostActions):
             self._refresh_writes_screen()
         elif isinstance(event, WriteFailed):
             self.notify(one_line(event.text, 300), severity="error", markup=False, timeout=10)
+        elif isinstance(event, LoginChanged):
+            if event.message:
+                self.warn_once(event.message)
+            self._broadcast(StatusUpdated())
+            for screen in self.screen_stack:
+                screen.refresh_bindings()
         elif isinstance(event, NetworkTrouble):
             self.network_trouble = event.text
             self._broadcast(StatusUpdated())
+
+    def warn_once(self, text: str) -> None:
+        """A warning, shown once even if several paths notice the same thing at once."""
+        now = time.monotonic()
+        if self._last_warning == text and now - self._last_warning_at < 10:
+            return
+        self._last_warning, self._last_warning_at = text, now
+        self.notify(one_line(text, 300), severity="warning", markup=False, timeout=8)
 
     def _refresh_writes_screen(self) -> None:
         if not self.screen_stack:

@@ -172,11 +172,6 @@ async def test_startup_with_a_wrong_key_warns_and_browses_anonymously(
         assert all(WRONG_KEY not in text for text in shown_texts(app))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: the first page goes out with the refused key (401) and is not asked for "
-    "again once the login check has fallen back to anonymous browsing",
-)
 async def test_startup_with_a_wrong_key_shows_the_first_page_by_itself(
     server: DevServer, tmp_path: Path
 ) -> None:

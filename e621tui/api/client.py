@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import httpx
 
-from e621tui.api.errors import ApiError, DecodeError, NetworkError, Throttled
+from e621tui.api.errors import ApiError, AuthError, DecodeError, NetworkError, Throttled
 from e621tui.api.http import (
     RETRY_STATUSES,
     decode_json,
@@ -98,6 +98,8 @@ class E621Client:
         self._sleep = sleep
         self.status = ClientStatus()
         self.on_status: Callable[[ClientStatus], None] | None = None
+        self.on_auth_refused: Callable[[AuthError], None] | None = None
+        """Called when the site refuses our key; the handler may log out (we then retry)."""
         self._host = httpx.URL(self.base_url).host
         auth = (
             httpx.BasicAuth(self.username, self._api_key)
@@ -170,6 +172,7 @@ class E621Client:
         priority: Priority = Priority.USER,
         key: str | None = None,
         group: str | None = None,
+        anonymous_fallback: bool = True,
     ) -> Any:
         """Send one API request through the scheduler and return its decoded JSON (or None).
 
@@ -182,6 +185,7 @@ class E621Client:
         while True:
             attempt += 1
             ticket = await self.scheduler.acquire(priority, key=key, group=group, track=True)
+            sent_with_key = self.logged_in
             clock = self.scheduler.clock
             trace = _sent_tracer(ticket, clock)
 
@@ -203,6 +207,11 @@ class E621Client:
                 error.message = self._redact(error.message)
             finally:
                 ticket.done(clock())
+            if isinstance(error, AuthError) and safe and anonymous_fallback and sent_with_key:
+                if self.logged_in and self.on_auth_refused is not None:
+                    self.on_auth_refused(error)
+                if not self.logged_in:
+                    continue  # the key was dropped (here or meanwhile): the same read, anonymously
             retry = safe and error.retryable and attempt < self.max_attempts
             if isinstance(error, NetworkError | Throttled) or (
                 error.status is not None and error.status in RETRY_STATUSES
@@ -546,19 +555,30 @@ class E621Client:
         items, _ = convert_many(unwrap(body, "tags") if body is not None else [], TagSuggestion)
         return items
 
-    async def user(self, name_or_id: str | int, *, priority: Priority = Priority.USER) -> User:
+    async def user(
+        self,
+        name_or_id: str | int,
+        *,
+        priority: Priority = Priority.USER,
+        anonymous_fallback: bool = True,
+    ) -> User:
         """A user by name or id (private fields only for yourself)."""
         ident = str(name_or_id).strip().replace(" ", "_")
         if not ident:
             raise ValueError("no user given")
-        body = await self.request("GET", f"/users/{quote(ident, safe='')}.json", priority=priority)
+        body = await self.request(
+            "GET",
+            f"/users/{quote(ident, safe='')}.json",
+            priority=priority,
+            anonymous_fallback=anonymous_fallback,
+        )
         return convert(body, User)
 
     async def me(self) -> User:
         """Your own account (checks the API key once)."""
         if not self.username:
             raise DecodeError("not logged in")
-        return await self.user(self.username)
+        return await self.user(self.username, anonymous_fallback=False)
 
     async def update_blacklist(self, user_id: int, blacklist: str) -> None:
         """Save the account's blacklist."""

@@ -68,13 +68,22 @@ class WriteFailed:
 
 
 @dataclass(frozen=True)
+class LoginChanged:
+    """Event: the account changed (e.g. the site refused the key and we browse anonymously)."""
+
+    message: str | None
+
+
+@dataclass(frozen=True)
 class NetworkTrouble:
     """Event: the client is retrying through trouble (text) or recovered (None)."""
 
     text: str | None
 
 
-Event = PostsChanged | MembershipChanged | WritesChanged | WriteFailed | NetworkTrouble
+Event = (
+    PostsChanged | MembershipChanged | WritesChanged | WriteFailed | NetworkTrouble | LoginChanged
+)
 
 
 @dataclass(frozen=True)
@@ -119,6 +128,7 @@ class Session:
     my_sets: list[SetChoice] = field(default_factory=list)
     active_set: SetChoice | None = None
     active_members: set[int] = field(default_factory=set)
+    members_loading: bool = False
     posts: dict[int, Post] = field(default_factory=dict)
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
     _outbox_task: asyncio.Task[None] | None = None
@@ -135,6 +145,7 @@ class Session:
             transport=opts.transport,
         )
         self.client.on_status = lambda status: self._emit(NetworkTrouble(status.trouble))
+        self.client.on_auth_refused = self._auth_refused
         cache = opts.cache_dir / "images" if opts.cache_dir else None
         self.images = ImagePipeline(
             user_agent=self.client.user_agent,
@@ -243,6 +254,12 @@ class Session:
         self.logout()
         return False
 
+    def _auth_refused(self, error: AuthError) -> None:
+        """The site refused the key on a read: browse on anonymously and say why."""
+        self.login_message = "the API key was not accepted (wrong or expired); browsing anonymously"
+        self.logout()
+        self._emit(LoginChanged(self.login_message))
+
     async def login(self, username: str, api_key: str) -> bool:
         """Switch to an account and check its key."""
         if self._outbox_task is not None:
@@ -339,14 +356,37 @@ class Session:
         return self.my_sets
 
     async def set_active(self, choice: SetChoice | None) -> None:
-        """Make a set the target of ``a``/``x`` and load its members."""
+        """Make a set the target of ``a``/``x`` and load its members.
+
+        Edits made to it while its members load are kept (they are replayed over the loaded
+        list); if the set cannot be read, it does not stay active.
+        """
         self.active_set = choice
         self.active_members = set()
-        if choice is not None:
+        if choice is None:
+            self.members_loading = False
+            self._emit(MembershipChanged(None))
+            return
+        self.members_loading = True
+        try:
             post_set = await self.client.post_set(choice.id, priority=Priority.NORMAL)
+        except BaseException:
             if self.active_set == choice:
-                self.active_members = set(post_set.post_ids)
-        self._emit(MembershipChanged(choice.id if choice else None))
+                self.active_set = None
+                self.members_loading = False
+                self._emit(MembershipChanged(None))
+            raise
+        if self.active_set != choice:
+            return  # another set was chosen meanwhile
+        members = set(post_set.post_ids) | self.active_members
+        for action in self.outbox.pending() if self.outbox is not None else []:
+            if action.set_id == choice.id and action.kind == "set_add":
+                members.update(action.post_ids)
+            elif action.set_id == choice.id and action.kind == "set_remove":
+                members.difference_update(action.post_ids)
+        self.active_members = members
+        self.members_loading = False
+        self._emit(MembershipChanged(choice.id))
 
     async def create_set(
         self, name: str, shortname: str, description: str = "", is_public: bool = False
@@ -440,7 +480,11 @@ class Session:
         if target is None:
             raise ValueError("choose a set first (press s)")
         ids = list(dict.fromkeys(p.id for p in posts))
-        if self.active_set is not None and target == self.active_set.id:
+        if (
+            self.active_set is not None
+            and target == self.active_set.id
+            and not self.members_loading
+        ):
             # Only real changes are recorded, so that undo (and a rollback) touches exactly
             # the posts this action changed, never ones that were members already.
             if kind == "set_add":
@@ -469,6 +513,7 @@ class Session:
 
 __all__ = [
     "Event",
+    "LoginChanged",
     "MembershipChanged",
     "NetworkTrouble",
     "NotLoggedIn",
