@@ -78,7 +78,9 @@ async def main() -> None:
         await page_turns(server)
         worst = server.max_requests_in_window(1.0)
         rejected = sum(1 for r in server.requests if r.status == 503)
-        print(f"max requests in any 1 s: {worst} (site limit 2); 503s from the edge rule: {rejected}")
+        print(
+            f"max requests in any 1 s: {worst} (site limit 2); 503s from the edge rule: {rejected}"
+        )
 
 
 if __name__ == "__main__":

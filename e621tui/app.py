@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from e621tui.actions import PostActions
 from e621tui.api.errors import ApiError, Dropped
+from e621tui.api.limiter import Priority
 from e621tui.api.models import Post
 from e621tui.browser_open import open_in_browser
 from e621tui.commands import E621Commands
@@ -125,6 +127,8 @@ class E621App(PostActions):
         self.credentials = credentials
         self.notices = list(notices or [])
         self.network_trouble: str | None = None
+        self.login_checked = asyncio.Event()
+        self.first_page_shown = asyncio.Event()
         self._last_warning = ""
         self._last_warning_at = 0.0
 
@@ -156,18 +160,37 @@ class E621App(PostActions):
             )
         if self.session.logged_in:
             self._check_login()
+        else:
+            self.login_checked.set()
 
     @work(group="login", exclusive=True, exit_on_error=False)
     async def _check_login(self) -> None:
-        ok = await self.session.check_login()
+        try:
+            ok = await self.session.check_login()
+        finally:
+            # Pages wait for this, so that the account's blacklist applies from the first one.
+            self.login_checked.set()
         if not ok and self.session.login_message:
             self.warn_once(self.session.login_message)
-        if ok:
-            try:
-                await self.session.load_my_sets()
-            except ApiError as exc:
-                self.report(exc, "loading your sets")
         self._broadcast(StatusUpdated())
+        if ok:
+            for screen in self.screen_stack:
+                refilter = getattr(screen, "refilter", None)
+                if callable(refilter):
+                    refilter()
+            await self._load_sets_quietly()
+
+    async def _load_sets_quietly(self) -> None:
+        """Your sets, fetched after the first page and its prefetch (they can wait)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.first_page_shown.wait(), timeout=10)
+        try:
+            sets = await self.session.client.sets_for_select(priority=Priority.PREFETCH)
+        except ApiError as exc:
+            self.report(exc, "loading your sets")
+            return
+        if not self.session.my_sets:
+            self.session.my_sets = sets
 
     async def on_unmount(self) -> None:
         """Close connections; pending writes stay on disk for next time."""

@@ -35,8 +35,14 @@ async def _until(pilot: Pilot[None], cond: Callable[[], bool], timeout: float = 
 
 def _settled(app: E621App) -> bool:
     screen = app.screen
-    if isinstance(screen, GridScreen) and (screen.page is None or screen.loading):
-        return False
+    if isinstance(screen, GridScreen):
+        if screen.page is None or screen.loading or screen.feed is None:
+            return False
+        if (
+            screen.feed.has_next(screen.page_index)
+            and screen.feed.cached(screen.page_index + 1) is None
+        ):
+            return False  # the prefetch is still on its way
     views = list(screen.query(ImageView))
     images = app.graphics == "none" or all(
         v.loaded is not None or v.error or v.request is None for v in views
@@ -70,6 +76,7 @@ async def _shoot(server: DevServer, tmp_path: Path, start: Start, graphics: str,
         await _until(pilot, lambda: app.screen.__class__.__name__ == ready)
         await _until(pilot, lambda: _settled(app))
         await pilot.pause(0.3)
+        await _until(pilot, lambda: _settled(app))
         app.clear_notifications()
         app.screen.query_one("#status").refresh_status()  # type: ignore[attr-defined]
         await pilot.pause(0.1)

@@ -124,6 +124,7 @@ class GridScreen(Screen[None]):
     async def _fetch(self, feed: Feed, index: int, cursor: int, generation: int) -> None:
         try:
             page = await feed.page(index)
+            await self.e621_app.login_checked.wait()
         except ApiError as exc:
             if generation == self.generation:
                 self.loading = False
@@ -159,6 +160,7 @@ class GridScreen(Screen[None]):
         self.update_status()
         self.refresh_bindings()
         self._prefetch_next()
+        self.e621_app.first_page_shown.set()
 
     def _prefetch_next(self) -> None:
         feed = self.feed

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from e621tui.api.models import Post
 from e621tui.sanitize import one_line
 from e621tui.session.session import Session, Shown
-from e621tui.session.thumbs import preview_request
+from e621tui.session.thumbs import ImageRequest, preview_request
 from e621tui.widgets.image import ImageView
 
 #: Cell width in columns (including margin) and height in rows (image + caption).
@@ -65,22 +65,31 @@ class PostCell(Widget):
         """The post shown."""
         return self.shown.post
 
-    def compose(self) -> ComposeResult:
-        """Image (or the reason there is none) and a caption."""
+    def _image_args(self) -> tuple[ImageRequest | None, str]:
         post = self.post
         reason = self.session.hidden_reason(post)
         request = None if reason else preview_request(post)
         if self.shown.blacklisted is not None:
-            placeholder = f"⊘ blacklisted\n#{post.id}"
-            request = None
-        elif reason:
-            placeholder = f"{reason}\n#{post.id}"
-        elif request is None:
-            placeholder = f"no preview\n#{post.id}"
-        else:
-            placeholder = f"#{post.id}"
+            return None, f"⊘ blacklisted\n#{post.id}"
+        if reason:
+            return None, f"{reason}\n#{post.id}"
+        if request is None:
+            return None, f"no preview\n#{post.id}"
+        return request, f"#{post.id}"
+
+    def compose(self) -> ComposeResult:
+        """Image (or the reason there is none) and a caption."""
+        request, placeholder = self._image_args()
         yield ImageView(request, placeholder=placeholder, classes="cell-image")
         yield Static(self.caption_text(), classes="cell-caption")
+
+    def set_item(self, shown: Shown, index: int, *, marked: bool) -> None:
+        """Show another post in this cell (cells are reused from page to page)."""
+        self.shown = shown
+        self.index = index
+        request, placeholder = self._image_args()
+        self.query_one(ImageView).set_request(request, placeholder)
+        self.update_caption(marked=marked)
 
     def caption_text(self, *, marked: bool = False) -> Text:
         """The caption with the current state."""
@@ -165,18 +174,25 @@ class PostGrid(ScrollableContainer, can_focus=True):
         return list(self.query(PostCell))
 
     async def set_items(self, items: list[Shown], cursor: int = 0) -> None:
-        """Replace the cells (a new page)."""
+        """Show a new page, reusing the cells already mounted (mounting is the slow part)."""
         self.items = items
-        await self.remove_children()
-        await self.mount_all(PostCell(item, i, self.session) for i, item in enumerate(items))
+        cells = self.cells()
+        for index, (cell, item) in enumerate(zip(cells, items, strict=False)):
+            cell.set_item(item, index, marked=item.post.id in self.marked)
+        if len(cells) > len(items):
+            await self.remove_children(cells[len(items) :])
+        elif len(items) > len(cells):
+            await self.mount_all(
+                PostCell(item, i, self.session) for i, item in enumerate(items) if i >= len(cells)
+            )
+            for cell in self.cells()[len(cells) :]:
+                cell.update_caption(marked=cell.post.id in self.marked)
         self._apply_columns()
         self.set_reactive(PostGrid.cursor, max(0, min(cursor, len(items) - 1)))
         self._paint_cursor(scroll=False)
         self.scroll_home(animate=False)
         if cursor:
             self._paint_cursor()
-        for cell in self.cells():
-            cell.update_caption(marked=cell.post.id in self.marked)
         self.post_message(self.CursorMoved(self, self.cursor))
 
     def refresh_posts(self, post_ids: frozenset[int] | None = None) -> None:

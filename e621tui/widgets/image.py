@@ -42,6 +42,9 @@ def image_widget_class(mode: str) -> type[Widget] | None:
 class ImageView(Widget):
     """Shows one picture, fetched and decoded off the event loop, or a placeholder text.
 
+    The widget keeps its two children (a text and an image) and switches between them, so that
+    showing another post costs no mounting.
+
     Args:
         request: What to load; None shows ``placeholder`` only.
         placeholder: Text shown while loading or instead of the image.
@@ -70,6 +73,9 @@ class ImageView(Widget):
         self.box = box
         self.error: str | None = None
         self.loaded: PILImage.Image | None = None
+        self._text = Static(Text(placeholder), classes="image-placeholder")
+        self._picture: Widget | None = None
+        self._picture_mode: str | None = None
 
     @property
     def e621_app(self) -> E621App:
@@ -82,14 +88,24 @@ class ImageView(Widget):
 
     def compose(self) -> ComposeResult:
         """Start with the placeholder."""
-        yield Static(Text(self.placeholder), classes="image-placeholder")
+        yield self._text
 
     def on_mount(self) -> None:
         """Load when shown."""
         self.reload()
 
+    def set_request(self, request: ImageRequest | None, placeholder: str) -> None:
+        """Show another picture (the previous load, if still running, is cancelled)."""
+        self.request = request
+        self.placeholder = placeholder
+        self.error = None
+        self.loaded = None
+        if self.is_mounted:
+            self.reload()
+
     def reload(self) -> None:
         """(Re)load the image with the current graphics mode."""
+        self.workers.cancel_group(self, "image")
         if self.request is None:
             self._show_text(self.placeholder)
             return
@@ -100,31 +116,42 @@ class ImageView(Widget):
         if cached is not None:
             self._show_image(cached)
         else:
+            self._show_text(self.placeholder or "…")
             self._load(self.request)
 
     @work(exclusive=True, group="image", exit_on_error=False)
     async def _load(self, request: ImageRequest) -> None:
-        if not self.placeholder:
-            self._show_text("…")
         try:
             image = await self.e621_app.session.images.load(request, self.box)
         except ThumbError as exc:
-            self.error = exc.message
-            self._show_text(f"⚠ {exc.message}")
+            if request is self.request:
+                self.error = exc.message
+                self._show_text(f"⚠ {exc.message}")
             return
         if request is self.request:
             self._show_image(image)
 
     def _show_text(self, text: str) -> None:
-        self.remove_children()
-        self.mount(Static(Text(text), classes="image-placeholder"))
+        self._text.update(Text(text))
+        self._text.display = True
+        if self._picture is not None:
+            self._picture.display = False
 
     def _show_image(self, image: PILImage.Image) -> None:
-        cls = image_widget_class(self.e621_app.graphics)
+        mode = self.e621_app.graphics
+        cls = image_widget_class(mode)
         self.loaded = image
-        self.remove_children()
         if cls is None:
-            self.mount(Static(Text(self.placeholder or "image"), classes="image-placeholder"))
+            self._show_text(self.placeholder or "image")
             return
-        widget = cls(image, classes="image")  # type: ignore[arg-type]
-        self.mount(widget)
+        if self._picture is not None and self._picture_mode != mode:
+            self._picture.remove()
+            self._picture = None
+        if self._picture is None:
+            self._picture = cls(image, classes="image")  # type: ignore[arg-type]
+            self._picture_mode = mode
+            self.mount(self._picture)
+        else:
+            self._picture.image = image  # type: ignore[attr-defined]
+            self._picture.display = True
+        self._text.display = False
