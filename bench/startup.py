@@ -40,7 +40,8 @@ def run_once(width: int, height: int) -> tuple[float, float, float]:
     session = f"bench-{uuid.uuid4().hex[:8]}"
     home = tempfile.mkdtemp(prefix="e621-bench-")
     env = f"HOME={home} XDG_CONFIG_HOME={home}/c XDG_CACHE_HOME={home}/k XDG_DATA_HOME={home}/d"
-    command = f"{env} E621_TUI_CONFIG={home}/none.toml {sys.executable} -m e621tui --demo --graphics halfcell"
+    app = f"{sys.executable} -m e621tui --demo --graphics halfcell"
+    command = f"{env} E621_TUI_CONFIG={home}/none.toml {app}"
     launched = time.perf_counter()
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", str(width), "-y", str(height), command],
@@ -69,8 +70,9 @@ def main() -> None:
         turns = sorted(r[2] for r in results)
         mid = len(results) // 2
         print(
-            f"{width}x{height}: first post id {ids[mid]:.2f} s, thumbnails drawn {thumbs[mid]:.2f} s "
-            f"after launch, page 2 after `n` (2 s later) {turns[mid] * 1000:.0f} ms (median of {runs})"
+            f"{width}x{height}: first post id {ids[mid]:.2f} s, "
+            f"thumbnails drawn {thumbs[mid]:.2f} s after launch, "
+            f"page 2 after `n` (2 s later) {turns[mid] * 1000:.0f} ms (median of {runs})"
         )
 
 
