@@ -9,16 +9,19 @@ import pytest
 
 from e621tui.devserver import DevServer
 
-from .harness import Tui, check_screen, require_tmux
+from .harness import Tui, require_tmux
 
 
 @pytest.fixture
 def srv() -> Iterator[DevServer]:
-    """A devserver that enforces the site's edge rules (2 requests per second)."""
+    """A devserver that enforces the site's edge rules; afterwards checks that the program
+    never started more than 2 API requests within one second."""
     server = DevServer(port=0)
     server.start()
     try:
         yield server
+        worst = server.max_requests_in_window(1.0)
+        assert worst <= 2, f"{worst} API requests arrived within one second"
     finally:
         server.stop()
 
@@ -31,6 +34,6 @@ def tui(tmp_path: Path) -> Iterator[Tui]:
     try:
         yield term
         if term.target:
-            check_screen(term.tmux("capture-pane", "-p", "-t", term.target, check=False))
+            term.check_all_panes()
     finally:
         term.close()

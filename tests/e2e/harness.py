@@ -176,10 +176,23 @@ class Tui:
         self.tmux("send-keys", "-t", self.target, "-l", "--", text)
 
     def screen(self) -> str:
-        """The visible screen as plain text; fails at once if it shows a traceback."""
+        """The visible screen as plain text; fails at once if it shows a traceback (or the
+        program ended and printed one that scrolled out of view)."""
         text = self.tmux("capture-pane", "-p", "-t", self.target)
         check_screen(text)
+        if EXITED in text:
+            check_screen(self.history())
         return text
+
+    def history(self, target: str | None = None) -> str:
+        """Everything the pane shows and has scrolled away, as plain text."""
+        return self.tmux("capture-pane", "-p", "-S", "-", "-t", target or self.target)
+
+    def check_all_panes(self) -> None:
+        """Fail if any pane of this test, including scrolled-away lines, shows a traceback."""
+        panes = self.tmux("list-panes", "-a", "-F", "#{pane_id}", check=False).split()
+        for pane in panes:
+            check_screen(self.history(pane))
 
     def screen_escapes(self) -> str:
         """The visible screen with tmux's SGR colour sequences."""
@@ -305,7 +318,8 @@ def footer(text: str) -> str:
 def check_screen(text: str) -> None:
     """No screen may ever show a Python traceback."""
     if "Traceback" in text:
-        raise ScreenError(f"the screen shows a traceback:\n{text}")
+        start = text.find("Traceback")
+        raise ScreenError(f"the screen shows a traceback:\n{text[max(0, start - 200) :]}")
 
 
 def children_of(pid: int) -> list[int]:
