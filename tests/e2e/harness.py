@@ -70,6 +70,7 @@ class Tui:
         self.raw_log = tmp_path / "pane-output.raw"
         self.runs = 0
         self.target = ""
+        self.traceback_seen = False
         self._server_started = False
 
     # ---- tmux ----------------------------------------------------------------------------
@@ -179,9 +180,13 @@ class Tui:
         """The visible screen as plain text; fails at once if it shows a traceback (or the
         program ended and printed one that scrolled out of view)."""
         text = self.tmux("capture-pane", "-p", "-t", self.target)
-        check_screen(text)
-        if EXITED in text:
-            check_screen(self.history())
+        try:
+            check_screen(text)
+            if EXITED in text:
+                check_screen(self.history())
+        except ScreenError:
+            self.traceback_seen = True
+            raise
         return text
 
     def history(self, target: str | None = None) -> str:
@@ -190,6 +195,8 @@ class Tui:
 
     def check_all_panes(self) -> None:
         """Fail if any pane of this test, including scrolled-away lines, shows a traceback."""
+        if self.traceback_seen:
+            return  # already reported by the test itself
         panes = self.tmux("list-panes", "-a", "-F", "#{pane_id}", check=False).split()
         for pane in panes:
             check_screen(self.history(pane))

@@ -102,8 +102,8 @@ def test_server_stopped_mid_session(tui: Tui, srv: DevServer) -> None:
 @pytest.mark.xfail(
     strict=True,
     raises=KeysShowedNothing,
-    reason="GridScreen.loading (e621tui/screens/grid_screen.py:46,102,112,132) shadows "
-    "Textual's Widget.loading reactive: a page load covers the whole screen with a "
+    reason="GridScreen.loading (e621tui/screens/grid_screen.py: __init__, load_page, _fetch, "
+    "_show) shadows Textual's Widget.loading reactive: a page load covers the whole screen with a "
     "LoadingIndicator, hiding the grid, status bar and 'loading…' line for the whole retry "
     "sequence (about 7 s when the server is down)",
 )
