@@ -25,6 +25,7 @@ from e621tui.config import (
     resolve_config_path,
     save_settings,
 )
+from e621tui.graphics import prepare_graphics
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,12 +129,6 @@ def _start_target(args: argparse.Namespace) -> Any:
     return Start("search", " ".join(args.query))
 
 
-def _prepare_graphics(mode: str) -> None:
-    """textual-image probes the terminal at import, which must happen before the app runs."""
-    if mode != "none":
-        import textual_image.widget  # noqa: F401
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``e621-tui`` command."""
     args = build_parser().parse_args(argv)
@@ -174,7 +169,7 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
     graphics = settings.graphics
     if os.environ.get("E621_TUI_GRAPHICS") in GRAPHICS_MODES:
         graphics = os.environ["E621_TUI_GRAPHICS"]
-    _prepare_graphics(graphics)
+    graphics = prepare_graphics(graphics)
     if the_plan.api_key:
         register_secret(the_plan.api_key)
 

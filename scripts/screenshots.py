@@ -44,7 +44,7 @@ def _grid_ready(app: E621App, name: str) -> bool:
         screen.__class__.__name__ == name
         and isinstance(screen, GridScreen)
         and screen.page is not None
-        and not screen.loading
+        and not screen.page_loading
     )
 
 

@@ -36,7 +36,7 @@ async def _until(pilot: Pilot[None], cond: Callable[[], bool], timeout: float = 
 def _settled(app: E621App) -> bool:
     screen = app.screen
     if isinstance(screen, GridScreen):
-        if screen.page is None or screen.loading or screen.feed is None:
+        if screen.page is None or screen.page_loading or screen.feed is None:
             return False
         if (
             screen.feed.has_next(screen.page_index)

@@ -45,7 +45,7 @@ def make_app(server: DevServer, tmp_path: Path, **kw: object) -> E621App:
 
 def loaded(app: E621App) -> bool:
     screen = app.screen
-    return isinstance(screen, GridScreen) and screen.page is not None and not screen.loading
+    return isinstance(screen, GridScreen) and screen.page is not None and not screen.page_loading
 
 
 async def test_first_page_shows_and_next_page_is_prefetched(

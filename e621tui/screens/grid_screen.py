@@ -59,7 +59,7 @@ class GridScreen(Screen[None]):
         self.page: Page | None = None
         self.hidden = 0
         self.generation = 0
-        self.loading = False
+        self.page_loading = False
         self.message = ""
         self._walk_range = (0, 0)
 
@@ -116,7 +116,7 @@ class GridScreen(Screen[None]):
         if cached is not None:
             self.run_worker(self._show(cached, cursor), group="show", exclusive=True)
             return
-        self.loading = True
+        self.page_loading = True
         self.set_message("loading…")
         self._fetch(self.feed, index, cursor, self.generation)
 
@@ -127,7 +127,7 @@ class GridScreen(Screen[None]):
             await self.e621_app.login_checked.wait()
         except ApiError as exc:
             if generation == self.generation:
-                self.loading = False
+                self.page_loading = False
                 self.set_message(f"could not load page {index + 1}: {exc}")
                 self.e621_app.report(exc, "loading posts")
             return
@@ -147,7 +147,7 @@ class GridScreen(Screen[None]):
         await self.grid.set_items(shown, cursor)
         self.hidden = hidden
         self.page = page
-        self.loading = False
+        self.page_loading = False
         if not page.posts:
             self.set_message(self.empty_message())
         elif not shown:

@@ -68,7 +68,16 @@ class SearchScreen(GridScreen):
     """Search posts by tags."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="search", tooltip="Type a tag query"),
+        # A priority binding with an immediate focus change: keys typed right after "/" go into
+        # the box, not to the grid (where "f" would favorite and "x" remove from a set).
+        Binding(
+            "slash",
+            "focus_search",
+            "Search",
+            id="search",
+            tooltip="Type a tag query",
+            priority=True,
+        ),
     ]
 
     def __init__(self, query: str = "") -> None:
@@ -99,9 +108,12 @@ class SearchScreen(GridScreen):
         return f"no posts match {query!r}" if query else "no posts"
 
     def action_focus_search(self) -> None:
-        """Focus the query box."""
+        """Focus the query box (in the box, "/" is just a character: tags may contain it)."""
         box = self.query_one("#query", Input)
-        box.focus()
+        if self.focused is box:
+            box.insert_text_at_cursor("/")
+            return
+        self.set_focus(box)
         box.cursor_position = len(box.value)
 
     @on(Input.Submitted, "#query")
