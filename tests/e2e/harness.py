@@ -64,7 +64,13 @@ class Tui:
         self.tmp = tmp_path
         self.width = width
         self.height = height
-        self.socket = f"e621tui-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        # A private tmux server whose socket lives (and is cleaned up) with the test's files;
+        # a short name in tmux's own directory if the path is too long for a Unix socket.
+        socket = tmp_path / "tmux.sock"
+        if len(str(socket)) < 100:
+            self.socket_args = ["-S", str(socket)]
+        else:
+            self.socket_args = ["-L", f"e621tui-e2e-{os.getpid()}-{uuid.uuid4().hex[:8]}"]
         self.name = "app"
         self.home = tmp_path / "home"
         self.raw_log = tmp_path / "pane-output.raw"
@@ -79,7 +85,7 @@ class Tui:
         """Run a tmux command on the private server; its stdout."""
         assert TMUX is not None
         proc = subprocess.run(
-            [TMUX, "-L", self.socket, "-f", os.devnull, "-u", *args],
+            [TMUX, *self.socket_args, "-f", os.devnull, "-u", *args],
             capture_output=True,
             text=True,
             timeout=10,

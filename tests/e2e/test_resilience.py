@@ -37,7 +37,7 @@ def _press_and_see_id_change(tui: Tui, key: str, within: float = 1.5) -> int:
 
 class KeysShowedNothing(AssertionError):
     """An arrow press did not show on screen because the whole screen was covered (no status
-    bar); see the xfail reasons below."""
+    bar), as when GridScreen.loading once shadowed Textual's Widget.loading."""
 
 
 def _arrow(tui: Tui, key: str, within: float) -> int:
@@ -99,14 +99,6 @@ def test_server_stopped_mid_session(tui: Tui, srv: DevServer) -> None:
     tui.wait_for(lambda t: not any(w in tui.status_line(t) for w in NETWORK_WORDS), 3, "calm")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeysShowedNothing,
-    reason="GridScreen.loading (e621tui/screens/grid_screen.py: __init__, load_page, _fetch, "
-    "_show) shadows Textual's Widget.loading reactive: a page load covers the whole screen with a "
-    "LoadingIndicator, hiding the grid, status bar and 'loading…' line for the whole retry "
-    "sequence (about 7 s when the server is down)",
-)
 def test_page_load_keeps_grid_usable(tui: Tui, srv: DevServer) -> None:
     """While a page that is not cached loads (here: the server is down), the grid, the status
     bar and the "loading…" line stay on screen and the arrows keep moving the cursor."""
@@ -185,13 +177,6 @@ FAULTS: list[tuple[str, dict[str, object]]] = [
 KEYS = ("n", "Right", "Left", "Right", "Left", "p", "Right", "n", "Left", "n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeysShowedNothing,
-    reason="same bug as test_page_load_keeps_grid_usable: while a page loads through faults "
-    "the whole screen is a LoadingIndicator (GridScreen.loading shadows Widget.loading), so "
-    "arrow presses show nothing for seconds",
-)
 def test_faults_cycle(tui: Tui, srv: DevServer) -> None:
     """Browse through every fault mode: keys keep working, nothing crashes, and the app shows
     results again once the faults stop. Prints the figures."""
