@@ -96,3 +96,23 @@ def test_pool_and_set_ids(tags: str, pool: int | None, set_: int | None) -> None
 def test_split_query_splits_on_any_whitespace() -> None:
     assert split_query(" fox\twolf\n rating:s ") == ["fox", "wolf", "rating:s"]
     assert split_query("") == []
+
+
+async def test_a_site_that_ignores_the_cursor_does_not_page_forever() -> None:
+    """If page 2 only repeats page 1, the feed ends instead of showing empty pages."""
+    import httpx
+
+    from e621tui.api.client import E621Client
+    from e621tui.session.browser import SearchFeed
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        posts = [{"id": i} for i in range(100, 90, -1)]
+        return httpx.Response(200, json={"posts": posts})
+
+    async with E621Client("https://site.test", transport=httpx.MockTransport(handler)) as client:
+        feed = SearchFeed(client=client, page_size=10, query="")
+        first = await feed.page(0)
+        assert len(first.posts) == 10 and feed.has_next(0)
+        second = await feed.page(1)
+        assert second.posts == [] and second.is_last
+        assert not feed.has_next(1)

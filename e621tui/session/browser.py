@@ -143,6 +143,10 @@ class Feed:
             await self.page(index - 1, priority)
         posts, is_last = await self._fetch(index, priority)
         fresh = [p for p in posts if p.id not in self._seen]
+        if posts and not fresh:
+            # Nothing new (a site that ignores the cursor, or a shifted numbered page): stop
+            # here rather than offer endless empty pages.
+            is_last = True
         self._seen.update(p.id for p in fresh)
         if self.register is not None:
             fresh = self.register(fresh)
