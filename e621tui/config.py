@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 
 import platformdirs
 
+from e621tui import toml_write
+
 __all__ = [
     "CONFIG_ENV",
     "GRAPHICS_MODES",
@@ -46,6 +48,7 @@ CONFIG_ENV = "E621_TUI_CONFIG"
 MAX_PAGE_SIZE = 320
 MAX_REQUEST_RATE = 1.0
 MAX_THUMB_CACHE_MB = 100_000
+_TOML_HEADER = "e621-tui settings (rewritten by the app; comments are not kept)"
 
 
 class ConfigError(Exception):
@@ -346,63 +349,14 @@ def apply_overrides(settings: Settings, **cli_values: Any) -> Settings:
 
 # --- saving --------------------------------------------------------------------------------
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_TOML_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\f": "\\f", "\r": "\\r"}
-
-
-def _escape(text: str, *, multiline: bool) -> str:
-    out: list[str] = []
-    for ch in text:
-        if ch == "\n" and multiline:
-            out.append(ch)
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch in _TOML_ESCAPES:
-            out.append(_TOML_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _toml_string(text: str) -> str:
-    if "\n" in text:
-        # The newline right after the opening quotes is not part of the value.
-        return '"""\n' + _escape(text, multiline=True) + '"""'
-    return '"' + _escape(text, multiline=False) + '"'
-
-
-def _toml_key(key: str) -> str:
-    return key if _BARE_KEY.fullmatch(key) else _toml_string(key)
-
-
-def _toml_value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        return _toml_string(value)
-    raise ConfigError(f"cannot write {type(value).__name__} values to the config file")
-
 
 def settings_to_toml(settings: Settings) -> str:
     """Render settings as TOML (``None`` values are left out)."""
-    lines = ["# e621-tui settings (rewritten by the app; comments are not kept)"]
-    tables: list[str] = []
-    for item in dataclasses.fields(settings):
-        value = getattr(settings, item.name)
-        if value is None:
-            continue
-        if isinstance(value, dict):
-            tables.append(f"\n[{_toml_key(item.name)}]")
-            tables.extend(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in sorted(value.items()))
-        else:
-            lines.append(f"{_toml_key(item.name)} = {_toml_value(value)}")
-    return "\n".join(lines + tables) + "\n"
+    values = {item.name: getattr(settings, item.name) for item in dataclasses.fields(settings)}
+    try:
+        return toml_write.dumps(values, header=_TOML_HEADER)
+    except TypeError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def save_settings(settings: Settings, path: Path) -> None:

@@ -1,4 +1,8 @@
-"""The async e621ng API client: one httpx.AsyncClient, every endpoint the app needs."""
+"""The async e621ng API client: one httpx.AsyncClient, every endpoint the app needs.
+
+The core (`E621Client.request`: scheduling, retries, credentials), posts and pools live here;
+set endpoints come from `endpoints_sets`, favorites/votes/tags/users from `endpoints_account`.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,12 @@ import random
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
-from e621tui.api.errors import ApiError, AuthError, DecodeError, NetworkError, Throttled
+from e621tui.api.endpoints_account import AccountEndpoints
+from e621tui.api.endpoints_sets import MAX_SET_IDS, SetEndpoints
+from e621tui.api.errors import ApiError, AuthError, NetworkError, Throttled
 from e621tui.api.http import (
     RETRY_STATUSES,
     decode_json,
@@ -21,26 +26,15 @@ from e621tui.api.http import (
 )
 from e621tui.api.limiter import Priority, RequestScheduler, Ticket
 from e621tui.api.models import (
-    FavoriteResult,
     Pool,
     Post,
-    PostSet,
-    SetChoice,
-    TagSuggestion,
-    User,
-    VoteResult,
     convert,
     convert_many,
-    decode_favorite,
     decode_post,
     decode_posts,
-    decode_set_choices,
     unwrap,
 )
 from e621tui.api.query import ID_CHUNK, MAX_LIMIT, MAX_PAGE, paging_mode
-
-#: Most ids one add_posts/remove_posts call accepts.
-MAX_SET_IDS = 320
 
 
 @dataclass
@@ -63,7 +57,7 @@ def _sent_tracer(ticket: Ticket, clock: Callable[[], float]) -> Callable[..., An
     return trace
 
 
-class E621Client:
+class E621Client(SetEndpoints, AccountEndpoints):
     """Talks to one e621ng site.
 
     Args:
@@ -370,221 +364,6 @@ class E621Client:
             pool = await self.pool(pool, priority=priority)
         posts = await self.posts_by_ids(pool.post_ids, priority=priority)
         return pool, posts
-
-    # ---- sets ----------------------------------------------------------------------------
-
-    async def post_sets(
-        self,
-        *,
-        name: str | None = None,
-        shortname: str | None = None,
-        creator_id: int | None = None,
-        creator_name: str | None = None,
-        post_id: int | None = None,
-        order: str | None = None,
-        limit: int | None = None,
-        page: int | None = None,
-        priority: Priority = Priority.USER,
-    ) -> list[PostSet]:
-        """Search ``/post_sets.json`` (``post_id`` finds the sets containing a post)."""
-        params: dict[str, Any] = {}
-        for key, value in (
-            ("search[name]", name),
-            ("search[shortname]", shortname),
-            ("search[creator_id]", creator_id),
-            ("search[creator_name]", creator_name),
-            ("search[order]", order),
-            ("post_id", post_id),
-            ("limit", limit),
-            ("page", page),
-        ):
-            if value is not None and value != "":
-                params[key] = value
-        body = await self.request("GET", "/post_sets.json", params=params, priority=priority)
-        sets, _ = convert_many(unwrap(body, "post_sets"), PostSet)
-        return sets
-
-    async def post_set(self, set_id: int, *, priority: Priority = Priority.USER) -> PostSet:
-        """One set, with ``post_ids``."""
-        body = await self.request("GET", f"/post_sets/{int(set_id)}.json", priority=priority)
-        return convert(body, PostSet)
-
-    async def sets_for_select(self, *, priority: Priority = Priority.USER) -> list[SetChoice]:
-        """The sets you own or maintain (needs login)."""
-        body = await self.request("GET", "/post_sets/for_select.json", priority=priority)
-        return decode_set_choices(body)
-
-    async def create_post_set(
-        self,
-        name: str,
-        shortname: str,
-        *,
-        description: str = "",
-        is_public: bool = False,
-        transfer_on_delete: bool = False,
-    ) -> PostSet:
-        """Create a set; a 422 raises `InvalidQuery` with per-field ``errors``."""
-        data = {
-            "post_set[name]": name,
-            "post_set[shortname]": shortname,
-            "post_set[description]": description,
-            "post_set[is_public]": "true" if is_public else "false",
-            "post_set[transfer_on_delete]": "true" if transfer_on_delete else "false",
-        }
-        body = await self.request("POST", "/post_sets.json", data=data)
-        return convert(body, PostSet)
-
-    async def update_post_set(
-        self,
-        set_id: int,
-        *,
-        name: str | None = None,
-        shortname: str | None = None,
-        description: str | None = None,
-        is_public: bool | None = None,
-    ) -> None:
-        """Edit a set's details."""
-        data: dict[str, str] = {}
-        if name is not None:
-            data["post_set[name]"] = name
-        if shortname is not None:
-            data["post_set[shortname]"] = shortname
-        if description is not None:
-            data["post_set[description]"] = description
-        if is_public is not None:
-            data["post_set[is_public]"] = "true" if is_public else "false"
-        await self.request("PATCH", f"/post_sets/{int(set_id)}.json", data=data)
-
-    async def delete_post_set(self, set_id: int) -> None:
-        """Delete a set."""
-        await self.request("DELETE", f"/post_sets/{int(set_id)}.json")
-
-    async def _edit_set(self, set_id: int, action: str, post_ids: Sequence[int]) -> PostSet | None:
-        ids = list(dict.fromkeys(int(i) for i in post_ids))
-        if not ids:
-            raise ValueError("no posts given")
-        if len(ids) > MAX_SET_IDS:
-            raise ValueError(f"at most {MAX_SET_IDS} posts per request")
-        data = {"post_ids[]": ids}
-        body = await self.request("POST", f"/post_sets/{int(set_id)}/{action}.json", data=data)
-        if isinstance(body, dict) and "id" in body:
-            return convert(body, PostSet)
-        return None
-
-    async def add_to_set(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
-        """Add up to 320 posts to a set (idempotent: present ids are ignored by the site)."""
-        return await self._edit_set(set_id, "add_posts", post_ids)
-
-    async def remove_from_set(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
-        """Remove up to 320 posts from a set (idempotent)."""
-        return await self._edit_set(set_id, "remove_posts", post_ids)
-
-    # ---- favorites and votes ---------------------------------------------------------------
-
-    async def favorites(
-        self,
-        user_id: int | None = None,
-        *,
-        page: int = 1,
-        limit: int | None = None,
-        priority: Priority = Priority.USER,
-    ) -> list[Post]:
-        """A user's favorites in the order they were favorited (numbered pages only)."""
-        params: dict[str, Any] = {"page": page}
-        if user_id is not None:
-            params["user_id"] = user_id
-        if limit is not None:
-            params["limit"] = limit
-        body = await self.request("GET", "/favorites.json", params=params, priority=priority)
-        posts, _ = decode_posts(body)
-        return posts
-
-    async def add_favorite(self, post_id: int) -> FavoriteResult:
-        """Favorite a post; "already favorited" counts as success."""
-        try:
-            body = await self.request("POST", "/favorites.json", data={"post_id": int(post_id)})
-        except ApiError as exc:
-            if exc.status == 422 and "already favorited" in exc.message.lower():
-                return FavoriteResult(post_id=int(post_id))
-            raise
-        return decode_favorite(body, int(post_id))
-
-    async def remove_favorite(self, post_id: int) -> FavoriteResult:
-        """Unfavorite a post (a no-op success if it was not a favorite)."""
-        body = await self.request("DELETE", f"/favorites/{int(post_id)}.json")
-        return decode_favorite(body, int(post_id))
-
-    async def vote(self, post_id: int, score: int) -> VoteResult:
-        """Set your vote to +1 or -1 (``no_unvote=true``, so a retry never undoes it)."""
-        if score not in (1, -1):
-            raise ValueError("score must be 1 or -1")
-        body = await self.request(
-            "POST",
-            f"/posts/{int(post_id)}/votes.json",
-            data={"score": score, "no_unvote": "true"},
-        )
-        result = convert(body, VoteResult)
-        if result.our_score == 0:
-            # The site reports 0 when the same vote already existed (e621-api.md §4.1 quirk).
-            result.our_score = score
-        return result
-
-    async def unvote(self, post_id: int) -> None:
-        """Remove your vote."""
-        await self.request("DELETE", f"/posts/{int(post_id)}/votes.json")
-
-    # ---- tags and users --------------------------------------------------------------------
-
-    async def autocomplete(
-        self, text: str, *, priority: Priority = Priority.USER
-    ) -> list[TagSuggestion]:
-        """Tag suggestions for a prefix; short input and metatags return nothing without a request.
-
-        A newer autocomplete request replaces an older one still waiting for a slot.
-        """
-        prefix = text.strip().lstrip("-~").lower()
-        if len(prefix) < 3 or ":" in prefix:
-            return []
-        body = await self.request(
-            "GET",
-            "/tags/autocomplete.json",
-            params={"search[name_matches]": prefix},
-            priority=priority,
-            key="autocomplete",
-        )
-        items, _ = convert_many(unwrap(body, "tags") if body is not None else [], TagSuggestion)
-        return items
-
-    async def user(
-        self,
-        name_or_id: str | int,
-        *,
-        priority: Priority = Priority.USER,
-        anonymous_fallback: bool = True,
-    ) -> User:
-        """A user by name or id (private fields only for yourself)."""
-        ident = str(name_or_id).strip().replace(" ", "_")
-        if not ident:
-            raise ValueError("no user given")
-        body = await self.request(
-            "GET",
-            f"/users/{quote(ident, safe='')}.json",
-            priority=priority,
-            anonymous_fallback=anonymous_fallback,
-        )
-        return convert(body, User)
-
-    async def me(self) -> User:
-        """Your own account (checks the API key once)."""
-        if not self.username:
-            raise DecodeError("not logged in")
-        return await self.user(self.username, anonymous_fallback=False)
-
-    async def update_blacklist(self, user_id: int, blacklist: str) -> None:
-        """Save the account's blacklist."""
-        await self.request(
-            "PATCH", f"/users/{int(user_id)}.json", data={"user[blacklisted_tags]": blacklist}
-        )
 
 
 __all__ = ["MAX_SET_IDS", "ClientStatus", "E621Client"]

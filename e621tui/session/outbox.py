@@ -16,15 +16,14 @@ set edits are paced to stay under the site's 30-per-minute limit (e621-api.md §
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import random
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from e621tui.api.errors import ApiError, Dropped, NetworkError, Throttled
+from e621tui.session.outbox_plan import Batch, Target, build_batch, inverse_of, target_of
 from e621tui.session.outbox_store import (
     KINDS,
     SET_KINDS,
@@ -42,47 +41,9 @@ For merged set edits the action passed has the id of the batch's first action an
 favorited" as success and vote with `no_unvote=true`, so that a resend changes nothing.
 """
 
-_Target = tuple[str, int]
-
 _WINDOW = 60.0
 _MAX_BACKOFF = 60.0
 _THROTTLED_BACKOFF = 30.0
-
-
-@dataclass
-class _Batch:
-    request: Action
-    # (action, its progress once this request succeeds, whether that completes it)
-    members: list[tuple[Action, int, bool]]
-
-    @property
-    def ids(self) -> list[int]:
-        return [action.id for action, _, _ in self.members]
-
-
-def _target(action: Action) -> _Target:
-    if action.kind in SET_KINDS:
-        assert action.set_id is not None
-        return ("set", action.set_id)
-    family = "favorite" if action.kind in ("favorite", "unfavorite") else "vote"
-    return (family, action.post_ids[0])
-
-
-def _inverse(action: Action) -> tuple[ActionKind, int | None, int | None]:
-    """The (kind, score, previous) of the action that restores the state before `action`."""
-    if action.kind == "set_add":
-        return "set_remove", None, None
-    if action.kind == "set_remove":
-        return "set_add", None, None
-    if action.kind in ("favorite", "unfavorite"):
-        after = 1 if action.kind == "favorite" else 0
-        before = action.previous if action.previous is not None else 1 - after
-        return ("favorite" if before else "unfavorite"), None, after
-    after = (action.score or 0) if action.kind == "vote" else 0
-    before = action.previous or 0
-    if before == 0:
-        return "unvote", None, after
-    return "vote", before, after
 
 
 class Outbox:
@@ -237,7 +198,7 @@ class Outbox:
         original = self._store.newest_undoable()
         if original is None:
             return None
-        kind, score, previous = _inverse(original)
+        kind, score, previous = inverse_of(original)
         inverse = self._store.insert(
             kind,
             original.post_ids,
@@ -322,13 +283,13 @@ class Outbox:
         slot = now if len(sends) < self._set_limit else sends[-self._set_limit] + _WINDOW
         return max(slot, self._set_hold_until)
 
-    def _next_batch(self, now: float) -> tuple[_Batch | None, float | None]:
+    def _next_batch(self, now: float) -> tuple[Batch | None, float | None]:
         """The next request to send, or None and when to look again (None: when woken)."""
         queue = self._store.by_state("pending")
-        seen: set[_Target] = set()
+        seen: set[Target] = set()
         wait_until: float | None = None
         for index, action in enumerate(queue):
-            target = _target(action)
+            target = target_of(action)
             if target in seen:
                 continue  # only the oldest action on a target may go
             seen.add(target)
@@ -338,39 +299,8 @@ class Outbox:
             if ready_at > now:
                 wait_until = ready_at if wait_until is None else min(wait_until, ready_at)
                 continue
-            return self._build(action, queue[index + 1 :]), None
+            return build_batch(action, queue[index + 1 :], self._max_ids), None
         return None, wait_until
-
-    def _build(self, head: Action, later: list[Action]) -> _Batch:
-        if head.kind not in SET_KINDS:
-            request = dataclasses.replace(head, state="sending")
-            return _Batch(request, [(head, len(head.post_ids), True)])
-        target = _target(head)
-        group = [head]
-        for action in later:
-            if _target(action) != target:
-                continue
-            if action.kind != head.kind:
-                break  # never merge across an opposite edit of the same set
-            group.append(action)
-        ids: list[int] = []
-        taken: set[int] = set()
-        members: list[tuple[Action, int, bool]] = []
-        for action in group:
-            progress = action.progress
-            for post_id in action.post_ids[action.progress :]:
-                if post_id not in taken:
-                    if len(ids) >= self._max_ids:
-                        break
-                    taken.add(post_id)
-                    ids.append(post_id)
-                progress += 1
-            if progress > action.progress:
-                members.append((action, progress, progress >= len(action.post_ids)))
-            if progress < len(action.post_ids):
-                break
-        request = dataclasses.replace(head, post_ids=ids, state="sending", progress=0)
-        return _Batch(request, members)
 
     async def _wait(self, until: float | None) -> None:
         """Wait until woken by a change, or until the monotonic time `until`."""
@@ -385,7 +315,7 @@ class Outbox:
             sleeper.cancel()
             waker.cancel()
 
-    async def _send(self, batch: _Batch) -> None:
+    async def _send(self, batch: Batch) -> None:
         ids = batch.ids
         self._store.mark_sending(ids)
         self._notify()
@@ -408,7 +338,7 @@ class Outbox:
                 self._not_before.pop(action_id, None)
             self._notify()
 
-    def _failed(self, batch: _Batch, exc: ApiError, is_set_edit: bool) -> None:
+    def _failed(self, batch: Batch, exc: ApiError, is_set_edit: bool) -> None:
         ids = batch.ids
         attempts = max(action.attempts for action, _, _ in batch.members) + 1
         # Dropped: the scheduler discarded the request unsent, so sending again is right.

@@ -15,75 +15,29 @@ import httpx
 
 from e621tui.api.client import E621Client
 from e621tui.api.errors import ApiError, AuthError, BlockedByEdge, NetworkError
-from e621tui.api.limiter import Priority, RequestScheduler
+from e621tui.api.limiter import RequestScheduler
 from e621tui.api.models import Post, SetChoice, User
 from e621tui.api.query import with_safe_rating
 from e621tui.session.blacklist import Blacklist, BlacklistRule
 from e621tui.session.browser import PoolFeed, SearchFeed, SetFeed, open_pool, open_set
+from e621tui.session.events import (
+    Event,
+    LoginChanged,
+    MembershipChanged,
+    NetworkTrouble,
+    NothingToDo,
+    NotLoggedIn,
+    PostsChanged,
+    WriteFailed,
+    WritesChanged,
+)
 from e621tui.session.outbox import Action, Outbox
+from e621tui.session.set_ops import SetOps
 from e621tui.session.thumbs import ImagePipeline
+from e621tui.session.write_ops import WriteOps
 from e621tui.session.writes import WriteTracker, describe
 
 log = logging.getLogger(__name__)
-
-
-class NotLoggedIn(Exception):
-    """A write was attempted without an account."""
-
-    def __init__(self) -> None:
-        super().__init__("log in first: press L (or run with --username NAME and E621_API_KEY set)")
-
-
-class NothingToDo(ValueError):
-    """A set edit that would change nothing (every post already in / not in the set)."""
-
-
-@dataclass(frozen=True)
-class PostsChanged:
-    """Event: these posts' favorite/vote/score state changed."""
-
-    post_ids: frozenset[int]
-
-
-@dataclass(frozen=True)
-class MembershipChanged:
-    """Event: the active set or its members changed."""
-
-    set_id: int | None
-
-
-@dataclass(frozen=True)
-class WritesChanged:
-    """Event: pending/failed write counts changed."""
-
-    pending: int
-    failed: int
-
-
-@dataclass(frozen=True)
-class WriteFailed:
-    """Event: the site refused a write; the optimistic change was rolled back."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class LoginChanged:
-    """Event: the account changed (e.g. the site refused the key and we browse anonymously)."""
-
-    message: str | None
-
-
-@dataclass(frozen=True)
-class NetworkTrouble:
-    """Event: the client is retrying through trouble (text) or recovered (None)."""
-
-    text: str | None
-
-
-Event = (
-    PostsChanged | MembershipChanged | WritesChanged | WriteFailed | NetworkTrouble | LoginChanged
-)
 
 
 @dataclass(frozen=True)
@@ -113,8 +67,11 @@ class SessionOptions:
 
 
 @dataclass
-class Session:
-    """One browsing session against one site."""
+class Session(SetOps, WriteOps):
+    """One browsing session against one site.
+
+    Set management comes from `SetOps`, favorites/votes/set edits/undo from `WriteOps`.
+    """
 
     options: SessionOptions
     client: E621Client = field(init=False)
@@ -346,165 +303,7 @@ class Session:
         """One post, fresh from the site."""
         return self.register([await self.client.post(post_id)])[0]
 
-    # ---- sets ----------------------------------------------------------------------------
-
-    async def load_my_sets(self) -> list[SetChoice]:
-        """The sets you own or maintain."""
-        if not self.logged_in:
-            raise NotLoggedIn()
-        self.my_sets = await self.client.sets_for_select()
-        return self.my_sets
-
-    async def set_active(self, choice: SetChoice | None) -> None:
-        """Make a set the target of ``a``/``x`` and load its members.
-
-        Edits made to it while its members load are kept (they are replayed over the loaded
-        list); if the set cannot be read, it does not stay active.
-        """
-        self.active_set = choice
-        self.active_members = set()
-        if choice is None:
-            self.members_loading = False
-            self._emit(MembershipChanged(None))
-            return
-        self.members_loading = True
-        try:
-            post_set = await self.client.post_set(choice.id, priority=Priority.NORMAL)
-        except BaseException:
-            if self.active_set == choice:
-                self.active_set = None
-                self.members_loading = False
-                self._emit(MembershipChanged(None))
-            raise
-        if self.active_set != choice:
-            return  # another set was chosen meanwhile
-        members = set(post_set.post_ids) | self.active_members
-        for action in self.outbox.pending() if self.outbox is not None else []:
-            if action.set_id == choice.id and action.kind == "set_add":
-                members.update(action.post_ids)
-            elif action.set_id == choice.id and action.kind == "set_remove":
-                members.difference_update(action.post_ids)
-        self.active_members = members
-        self.members_loading = False
-        self._emit(MembershipChanged(choice.id))
-
-    async def create_set(
-        self, name: str, shortname: str, description: str = "", is_public: bool = False
-    ) -> SetChoice:
-        """Create a set (validation errors raise `InvalidQuery` with per-field errors)."""
-        if not self.logged_in:
-            raise NotLoggedIn()
-        created = await self.client.create_post_set(
-            name, shortname, description=description, is_public=is_public
-        )
-        choice = SetChoice(id=created.id, name=created.name.replace("_", " "), owned=True)
-        self.my_sets = [choice, *[s for s in self.my_sets if s.id != created.id]]
-        return choice
-
-    async def update_set(
-        self,
-        set_id: int,
-        *,
-        name: str | None = None,
-        shortname: str | None = None,
-        description: str | None = None,
-        is_public: bool | None = None,
-    ) -> None:
-        """Edit a set's details (only the fields given); a 422 raises `InvalidQuery`."""
-        if not self.logged_in:
-            raise NotLoggedIn()
-        await self.client.update_post_set(
-            set_id, name=name, shortname=shortname, description=description, is_public=is_public
-        )
-        if name is not None:
-            shown = name.replace("_", " ")
-            self.my_sets = [
-                SetChoice(id=s.id, name=shown, owned=s.owned) if s.id == set_id else s
-                for s in self.my_sets
-            ]
-            if self.active_set is not None and self.active_set.id == set_id:
-                self.active_set = SetChoice(id=set_id, name=shown, owned=self.active_set.owned)
-        self._emit(MembershipChanged(set_id))
-
-    async def delete_set(self, set_id: int) -> None:
-        """Delete a set; it stops being one of yours and, if it was active, nothing is active."""
-        if not self.logged_in:
-            raise NotLoggedIn()
-        await self.client.delete_post_set(set_id)
-        self.my_sets = [s for s in self.my_sets if s.id != set_id]
-        if self.active_set is not None and self.active_set.id == set_id:
-            self.active_set = None
-            self.active_members = set()
-        self._emit(MembershipChanged(set_id))
-
-    # ---- writes (all through the outbox) --------------------------------------------------
-
-    def _outbox(self) -> Outbox:
-        if self.outbox is None:
-            raise NotLoggedIn()
-        return self.outbox
-
-    def toggle_favorite(self, post: Post) -> Action:
-        """Favorite or unfavorite, optimistically."""
-        outbox = self._outbox()
-        action = outbox.enqueue(
-            "unfavorite" if post.is_favorited else "favorite",
-            [post.id],
-            previous=int(post.is_favorited),
-        )
-        self._writes.apply(action)
-        return action
-
-    def vote(self, post: Post, score: int) -> Action:
-        """Set your vote to ``score`` (+1/-1); voting the same way again clears it."""
-        outbox = self._outbox()
-        previous = post.vote
-        if previous == score:
-            action = outbox.enqueue("unvote", [post.id], previous=previous)
-        else:
-            action = outbox.enqueue("vote", [post.id], score=score, previous=previous)
-        self._writes.apply(action)
-        return action
-
-    def add_to_set(self, posts: list[Post], set_id: int | None = None) -> Action:
-        """Add posts to a set (the active one by default), in as few requests as possible."""
-        return self._set_edit("set_add", posts, set_id)
-
-    def remove_from_set(self, posts: list[Post], set_id: int | None = None) -> Action:
-        """Remove posts from a set (the active one by default)."""
-        return self._set_edit("set_remove", posts, set_id)
-
-    def _set_edit(self, kind: str, posts: list[Post], set_id: int | None) -> Action:
-        outbox = self._outbox()
-        target = set_id if set_id is not None else (self.active_set.id if self.active_set else None)
-        if target is None:
-            raise ValueError("choose a set first (press s)")
-        ids = list(dict.fromkeys(p.id for p in posts))
-        if (
-            self.active_set is not None
-            and target == self.active_set.id
-            and not self.members_loading
-        ):
-            # Only real changes are recorded, so that undo (and a rollback) touches exactly
-            # the posts this action changed, never ones that were members already.
-            if kind == "set_add":
-                ids = [i for i in ids if i not in self.active_members]
-            else:
-                ids = [i for i in ids if i in self.active_members]
-        if not ids:
-            raise NothingToDo("already in the set" if kind == "set_add" else "not in the set")
-        action = outbox.enqueue(
-            "set_add" if kind == "set_add" else "set_remove", ids, set_id=target
-        )
-        self._writes.apply(action)
-        return action
-
-    def undo(self) -> Action | None:
-        """Undo the newest write; returns the inverse action, or None if nothing to undo."""
-        action = self._outbox().undo_last()
-        if action is not None:
-            self._writes.apply(action)
-        return action
+    # ---- writes (favorites, votes, set edits and undo are in WriteOps) --------------------
 
     def describe(self, action: Action) -> str:
         """A short human description of a write."""

@@ -4,23 +4,16 @@ Images come from the site's static host. They are immutable, so they are cached 
 LRU of decoded, resized images and a disk cache of the raw bytes
 (`cache_dir/<kind>/<md5[:2]>/<md5>`). Downloads use their own client, which never carries
 credentials, and their own concurrency limit, separate from the API request scheduler.
+Decoding lives in `imagedecode`, the disk cache's layout and eviction in `imagecache`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import hashlib
-import io
 import logging
-import os
 import re
-import struct
-import tempfile
-import threading
-import time
-import warnings
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
@@ -28,7 +21,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
+
+from e621tui.session.imagecache import (
+    EVICT_LOW_WATER,
+    KINDS,
+    cache_path,
+    evict,
+    evict_disk_cache,
+    read_cached,
+    touch,
+    unlink_quietly,
+    write_cached,
+)
+from e621tui.session.imagedecode import FORMATS, ThumbError, decode_image, timed_decode
 
 if TYPE_CHECKING:
     from e621tui.api.models import Post
@@ -37,51 +43,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-KINDS = ("preview", "sample", "file")
 #: Largest body accepted per kind, enforced while streaming.
 MAX_DOWNLOAD_BYTES = {"preview": 8 * 2**20, "sample": 64 * 2**20, "file": 64 * 2**20}
-#: What e621ng serves; other Pillow plugins (EPS runs Ghostscript, TIFF…) are attack surface.
-FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
-MAX_PIXELS = 50_000_000
-MAX_SIDE = 20_000
-#: Eviction frees down to this fraction of the cap, so it runs rarely rather than on every write.
-EVICT_LOW_WATER = 0.9
-
 _MD5_RE = re.compile(r"[0-9a-f]{32}")
-_ORIENTATION_TAG = 0x0112
-_TRANSPOSE = {
-    2: Image.Transpose.FLIP_LEFT_RIGHT,
-    3: Image.Transpose.ROTATE_180,
-    4: Image.Transpose.FLIP_TOP_BOTTOM,
-    5: Image.Transpose.TRANSPOSE,
-    6: Image.Transpose.ROTATE_270,
-    7: Image.Transpose.TRANSVERSE,
-    8: Image.Transpose.ROTATE_90,
-}
-# What Pillow raises on hostile or broken input (its own fuzzers see these).
-_PIL_ERRORS = (
-    OSError,
-    ValueError,
-    SyntaxError,
-    EOFError,
-    struct.error,
-    IndexError,
-    KeyError,
-    TypeError,
-    ZeroDivisionError,
-    MemoryError,
-    RecursionError,
-)
-# warnings.catch_warnings is process-global state; serialise our (cheap, header-only) opens.
-_OPEN_LOCK = threading.Lock()
-
-
-class ThumbError(Exception):
-    """An image could not be shown; `message` is fit to show the user."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -138,138 +102,6 @@ class PipelineStats:
     cancelled: int = 0
     checksum_mismatches: int = 0
     decode_seconds: float = 0.0
-
-
-def decode_image(data: bytes, box: tuple[int, int], *, use_draft: bool = True) -> Image.Image:
-    """Decode image bytes into an RGB or RGBA image fitting inside `box`, aspect kept.
-
-    Never enlarges. Runs synchronously: call it from a worker thread. Raises `ThumbError` for
-    anything that is not a sane, decodable image.
-    """
-    if not data:
-        raise ThumbError("image is empty")
-    try:
-        with _OPEN_LOCK, warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            src = Image.open(io.BytesIO(data), formats=FORMATS)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        limit = (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000
-        raise ThumbError(f"image too large (over {limit} megapixels)") from None
-    except UnidentifiedImageError:
-        raise ThumbError("not a supported image (JPEG, PNG, GIF or WebP)") from None
-    except _PIL_ERRORS as exc:
-        log.debug("image open failed: %r", exc)
-        raise ThumbError("image is corrupt") from None
-    with src:
-        width, height = src.size
-        if width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
-            raise ThumbError(f"image too large ({width}×{height})")
-        try:
-            return _shrink(src, box, use_draft)
-        except ThumbError:
-            raise
-        except _PIL_ERRORS as exc:
-            log.debug("image decode failed: %r", exc)
-            raise ThumbError("image is corrupt or truncated") from None
-
-
-def _shrink(src: Image.Image, box: tuple[int, int], use_draft: bool) -> Image.Image:
-    orientation = _orientation(src)
-    target = (box[1], box[0]) if orientation in (5, 6, 7, 8) else box
-    if use_draft and src.format == "JPEG":
-        src.draft(None, target)
-    src.load()
-    if src.width < 1 or src.height < 1:
-        raise ThumbError("image is corrupt (no pixels)")
-    out_mode = "RGBA" if src.has_transparency_data else "RGB"
-    im = src if src.mode in ("RGB", "RGBA", "L", "LA") else src.convert(out_mode)
-    im.thumbnail(target, Image.Resampling.LANCZOS)
-    im = im.convert(out_mode)  # always a fresh image: drops the reference to the source bytes
-    if orientation in _TRANSPOSE:
-        im = im.transpose(_TRANSPOSE[orientation])
-    return im
-
-
-def _orientation(im: Image.Image) -> int:
-    try:
-        value = im.getexif().get(_ORIENTATION_TAG, 1)
-    except _PIL_ERRORS:
-        return 1  # a broken EXIF block should not cost us the picture
-    return value if isinstance(value, int) else 1
-
-
-def evict_disk_cache(cache_dir: Path, max_bytes: int) -> int:
-    """Delete least recently used cache files until the cache holds at most `max_bytes`.
-
-    Only files in the cache layout (`<kind>/<xx>/<name>`) are considered. Returns bytes freed.
-    """
-    return _evict(cache_dir, max_bytes, max_bytes)[0]
-
-
-def _scan(cache_dir: Path) -> list[tuple[float, int, str]]:
-    entries: list[tuple[float, int, str]] = []
-    for kind in KINDS:
-        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
-            for shard in os.scandir(cache_dir / kind):
-                if not shard.is_dir(follow_symlinks=False) or len(shard.name) != 2:
-                    continue
-                with contextlib.suppress(FileNotFoundError):
-                    for item in os.scandir(shard.path):
-                        with contextlib.suppress(FileNotFoundError):
-                            if item.is_file(follow_symlinks=False):
-                                st = item.stat(follow_symlinks=False)
-                                entries.append((st.st_mtime, st.st_size, item.path))
-    return entries
-
-
-def _evict(cache_dir: Path, high: int, low: int) -> tuple[int, int]:
-    """If the cache holds more than `high` bytes, evict down to `low`; return (freed, remaining)."""
-    entries = _scan(cache_dir)
-    total = sum(size for _, size, _ in entries)
-    freed = 0
-    if total > high:
-        entries.sort()
-        for _, size, path in entries:
-            if total - freed <= low:
-                break
-            try:
-                os.unlink(path)
-            except FileNotFoundError:
-                pass  # someone else removed it: it no longer counts either way
-            except OSError as exc:
-                log.warning("could not evict %s: %s", path, exc)
-                continue
-            freed += size
-    return freed, total - freed
-
-
-def _read_cached(path: Path) -> bytes | None:
-    try:
-        data = path.read_bytes()
-        os.utime(path)  # mtime is the LRU clock
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        log.warning("image cache read failed for %s: %s", path, exc)
-        return None
-    return data
-
-
-def _write_cached(path: Path, data: bytes) -> bool:
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        log.warning("image cache write failed for %s: %s", path, exc)
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-        return False
-    return True
 
 
 @dataclass
@@ -345,7 +177,7 @@ class ImagePipeline:
     async def prefetch(self, req: ImageRequest) -> None:
         """Download into the disk cache without decoding (no-op without a disk cache)."""
         path = self._disk_path(req)
-        if path is None or await asyncio.to_thread(_touch, path):
+        if path is None or await asyncio.to_thread(touch, path):
             return
         await self._counted(self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req)))
 
@@ -411,10 +243,10 @@ class ImagePipeline:
     ) -> Image.Image:
         data, path = await self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req))
         try:
-            image, seconds = await asyncio.to_thread(_timed_decode, data, key[2])
+            image, seconds = await asyncio.to_thread(timed_decode, data, key[2])
         except ThumbError:
             if path is not None:  # do not keep serving bytes we cannot decode
-                await asyncio.to_thread(_unlink_quietly, path)
+                await asyncio.to_thread(unlink_quietly, path)
             raise
         self.stats.decode_seconds += seconds
         self._memory[key] = image
@@ -425,19 +257,18 @@ class ImagePipeline:
     def _disk_path(self, req: ImageRequest) -> Path | None:
         if self._cache_dir is None:
             return None
-        key = req.cache_key
-        return self._cache_dir / req.kind / key[:2] / key
+        return cache_path(self._cache_dir, req.kind, req.cache_key)
 
     async def _raw(self, req: ImageRequest) -> tuple[bytes, Path | None]:
         """The image's bytes from the disk cache or the network, and where they are cached."""
         path = self._disk_path(req)
         if path is not None:
-            data = await asyncio.to_thread(_read_cached, path)
+            data = await asyncio.to_thread(read_cached, path)
             if data is not None:
                 self.stats.disk_hits += 1
                 return data, path
         data = await self._download(req)
-        if path is not None and await asyncio.to_thread(_write_cached, path, data):
+        if path is not None and await asyncio.to_thread(write_cached, path, data):
             self._note_written(len(data))
             return data, path
         return data, None
@@ -506,7 +337,7 @@ class ImagePipeline:
             while True:
                 mark = self._written
                 freed, remaining = await asyncio.to_thread(
-                    _evict, self._cache_dir, self._max_disk_bytes, low_water
+                    evict, self._cache_dir, self._max_disk_bytes, low_water
                 )
                 # Writes during the scan may be counted twice; overestimating is the safe side.
                 self._disk_bytes = remaining + (self._written - mark)
@@ -525,32 +356,8 @@ async def _strip_credentials(request: httpx.Request) -> None:
     request.headers.pop("Authorization", None)
 
 
-def _timed_decode(data: bytes, box: tuple[int, int]) -> tuple[Image.Image, float]:
-    start = time.perf_counter()
-    image = decode_image(data, box)
-    return image, time.perf_counter() - start
-
-
 def _md5(data: bytes) -> str:
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
-
-
-def _touch(path: Path) -> bool:
-    """Mark a cache file as recently used; False if it is not there."""
-    try:
-        os.utime(path)
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def _unlink_quietly(path: Path) -> None:
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        pass  # already gone is the outcome we wanted
-    except OSError as exc:
-        log.warning("could not remove bad cache file %s: %s", path, exc)
 
 
 def _check_box(box: tuple[int, int]) -> tuple[int, int]:
