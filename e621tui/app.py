@@ -221,8 +221,20 @@ class E621App(PostActions):
             for screen in self.screen_stack:
                 screen.refresh_bindings()
         elif isinstance(event, NetworkTrouble):
+            recovered = self.network_trouble is not None and event.text is None
             self.network_trouble = event.text
             self._broadcast(StatusUpdated())
+            if recovered:
+                self._resend_now()
+
+    def _resend_now(self) -> None:
+        """The site answers again: pending writes need not sit out their backoff."""
+        outbox = self.session.outbox
+        if outbox is None:
+            return
+        for action in outbox.pending():
+            with contextlib.suppress(ValueError):  # it may be on its way already
+                outbox.retry(action.id)
 
     def warn_once(self, text: str) -> None:
         """A warning, shown once even if several paths notice the same thing at once."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -87,8 +88,11 @@ class PostCell(Widget):
         """Show another post in this cell (cells are reused from page to page)."""
         self.shown = shown
         self.index = index
+        views = self.query(ImageView)
+        if not views:
+            return  # not composed yet: compose() will draw the new post
         request, placeholder = self._image_args()
-        self.query_one(ImageView).set_request(request, placeholder)
+        views.first().set_request(request, placeholder)
         self.update_caption(marked=marked)
 
     def caption_text(self, *, marked: bool = False) -> Text:
@@ -103,7 +107,8 @@ class PostCell(Widget):
 
     def update_caption(self, *, marked: bool) -> None:
         """Repaint the caption (after a favorite, vote, mark or set change)."""
-        self.query_one(".cell-caption", Static).update(self.caption_text(marked=marked))
+        for caption_widget in self.query(".cell-caption").results(Static):
+            caption_widget.update(self.caption_text(marked=marked))
 
 
 class PostGrid(ScrollableContainer, can_focus=True):
@@ -155,6 +160,7 @@ class PostGrid(ScrollableContainer, can_focus=True):
         self.session = session
         self.items: list[Shown] = []
         self.marked: set[int] = set()
+        self._set_lock = asyncio.Lock()
 
     @property
     def columns(self) -> int:
@@ -175,6 +181,10 @@ class PostGrid(ScrollableContainer, can_focus=True):
 
     async def set_items(self, items: list[Shown], cursor: int = 0) -> None:
         """Show a new page, reusing the cells already mounted (mounting is the slow part)."""
+        async with self._set_lock:  # one page change at a time: cells may still be mounting
+            await self._set_items(items, cursor)
+
+    async def _set_items(self, items: list[Shown], cursor: int) -> None:
         self.items = items
         cells = self.cells()
         for index, (cell, item) in enumerate(zip(cells, items, strict=False)):
