@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, Protocol
 
 from rich.text import Text
@@ -129,11 +130,7 @@ class WritesScreen(Dialog[None]):
         outbox = self._session.outbox
         if action is None or outbox is None:
             return
-        try:
-            outbox.retry(action.id)
-        except ValueError as exc:
-            self.notify(one_line(exc), severity="warning", markup=False)
-        self.refresh_actions()
+        self._change(outbox.retry, action)
 
     def action_drop(self) -> None:
         """Ask, then drop the highlighted action so it is never sent."""
@@ -144,12 +141,15 @@ class WritesScreen(Dialog[None]):
 
         def answered(drop: bool | None) -> None:
             outbox = self._session.outbox
-            if not drop or outbox is None:
-                return
-            try:
-                outbox.drop(action.id)
-            except ValueError as exc:
-                self.notify(one_line(exc), severity="warning", markup=False)
-            self.refresh_actions()
+            if drop and outbox is not None:
+                self._change(outbox.drop, action)
 
         self.app.push_screen(ConfirmDialog(question, yes="Drop", no="Keep"), answered)
+
+    def _change(self, change: Callable[[int], None], action: Action) -> None:
+        """Retry or drop `action` through the outbox, saying why when it no longer can be."""
+        try:
+            change(action.id)
+        except ValueError as exc:
+            self.notify(one_line(exc), severity="warning", markup=False)
+        self.refresh_actions()
