@@ -591,3 +591,16 @@ def test_malformed_actions_are_refused(make: Any, kind: Any, ids: list[int], kwa
     with pytest.raises(ValueError):
         outbox.enqueue(kind, ids, **kwargs)
     assert outbox.recent() == []
+
+
+async def test_an_edge_rate_limit_503_does_not_hold_set_edits_for_30_s(
+    make: Any, site: FakeSite
+) -> None:
+    """Only the app's 429 throttle pauses set edits for long; the edge's 503 backs off briefly."""
+    outbox = make()
+    site.script = [Throttled("the site is rate-limiting (503)", 503)]
+    outbox.enqueue("set_add", [1], set_id=7)
+    await drain(outbox)
+    times = [t for t, a in site.calls]
+    assert len(times) == 2 and times[1] - times[0] < 5.0
+    assert site.sets[7] == {1}

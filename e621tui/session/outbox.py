@@ -352,7 +352,9 @@ class Outbox:
         else:
             delay = min(_MAX_BACKOFF, 2.0 ** (attempts - 1)) * (1.0 + 0.25 * self._rng.random())
             delay = min(delay, _MAX_BACKOFF)
-            if isinstance(exc, Throttled):
+            if isinstance(exc, Throttled) and exc.status == 429:
+                # The app's write throttle (e.g. 30 set edits a minute) needs a real pause; the
+                # edge's 2-per-second 503 only needs the ordinary backoff.
                 delay = max(delay, _THROTTLED_BACKOFF)
                 if is_set_edit:
                     self._set_hold_until = self._clock() + delay
