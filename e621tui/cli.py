@@ -172,6 +172,7 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
     graphics = prepare_graphics(graphics)
     if the_plan.api_key:
         register_secret(the_plan.api_key)
+    _log_to_file(the_plan.cache / "e621-tui.log")
 
     from e621tui.app import E621App
     from e621tui.session.session import Session, SessionOptions
@@ -204,6 +205,27 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         app.save_local_blacklist = lambda text: _save_blacklist(the_plan, text)
     app.run()
     return 0
+
+
+def _log_to_file(path: Path) -> None:
+    """Warnings go to a small rotating file (the terminal belongs to the app), secrets redacted."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    from e621tui.credentials import SecretFilter
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=1, encoding="utf-8")
+    except OSError:
+        return  # an unwritable cache dir must not stop the app
+    handler.addFilter(SecretFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def _save_blacklist(the_plan: Plan, text: str) -> None:
