@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -38,21 +39,12 @@ class ErrorLine(Static):
 class Dialog(ModalScreen[ResultT]):
     """A centred, framed modal screen that dismisses exactly once with a typed result.
 
-    Subclasses set `CANCEL_RESULT` (what escape returns) and call `finish(value)`.
+    Subclasses set `CANCEL_RESULT` (what escape returns) and call `finish(value)`. Every
+    dialog's styles are in ``styles/dialogs.tcss``.
     """
 
-    DEFAULT_CSS = """
-    Dialog { align: center middle; }
-    Dialog > .dialog {
-        width: 72; max-width: 95%; height: auto; max-height: 90%;
-        background: $surface; border: tall $accent; padding: 1 2;
-    }
-    Dialog .dialog-title { text-style: bold; color: $accent; margin-bottom: 1; }
-    Dialog .dialog-hint { color: $text-muted; }
-    Dialog ErrorLine { color: $error; height: auto; }
-    Dialog .dialog-buttons { height: auto; align-horizontal: right; margin-top: 1; }
-    Dialog .dialog-buttons Button { margin-left: 1; }
-    """
+    # Absolute: Textual resolves a relative CSS_PATH against the file of each subclass.
+    CSS_PATH = Path(__file__).resolve().parent.parent / "styles" / "dialogs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="dialog.cancel", tooltip="Close without choosing"),

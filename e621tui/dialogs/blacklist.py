@@ -30,11 +30,6 @@ class BlacklistEditor(Dialog[str | None]):
         where: Where saving puts it, e.g. "your account on the site" or "the local config file".
     """
 
-    DEFAULT_CSS = """
-    BlacklistEditor > .dialog { width: 90; height: 90%; }
-    BlacklistEditor TextArea { height: 1fr; margin: 1 0; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="blacklist.save", tooltip="Save the blacklist"),
     ]

@@ -21,11 +21,6 @@ class ConfirmDialog(Dialog[bool]):
         no: Label of the negative button.
     """
 
-    DEFAULT_CSS = """
-    ConfirmDialog > .dialog { width: 60; }
-    ConfirmDialog .dialog-question { height: auto; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),
         Binding("n", "answer(False)", "No", id="confirm.no"),

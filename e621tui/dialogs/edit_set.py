@@ -38,10 +38,6 @@ class EditSetDialog(SetFormDialog[SetChanges | None]):
         save: Sends the changes; see `SaveSet`.
     """
 
-    DEFAULT_CSS = """
-    EditSetDialog #description { height: 6; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "submit", "Save", id="edit_set.submit", tooltip="Save the changes"),
     ]

@@ -101,11 +101,6 @@ class HelpScreen(Dialog[None]):
         bindings: Rows of (keys, description, where), e.g. from `collect_bindings`.
     """
 
-    DEFAULT_CSS = """
-    HelpScreen > .dialog { width: 90; height: 90%; }
-    HelpScreen DataTable { height: 1fr; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,q", "cancel", "Close", id="help.close", tooltip="Close the help"),
     ]

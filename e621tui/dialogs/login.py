@@ -21,12 +21,6 @@ class LoginDialog(Dialog[tuple[str, str] | None]):
         message: Shown above the form, e.g. why the previous login failed.
     """
 
-    DEFAULT_CSS = """
-    LoginDialog .login-message { color: $warning; height: auto; margin-bottom: 1; }
-    LoginDialog Label { margin-top: 1; }
-    LoginDialog .dialog-hint { margin-top: 1; }
-    """
-
     def __init__(self, site_url: str, username: str = "", message: str | None = None) -> None:
         super().__init__()
         self._site_url = one_line(site_url).rstrip("/")

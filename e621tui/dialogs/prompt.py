@@ -40,10 +40,6 @@ class PromptDialog(Dialog[str | None]):
         password: Mask the typed text.
     """
 
-    DEFAULT_CSS = """
-    PromptDialog > .dialog { width: 60; }
-    """
-
     def __init__(
         self,
         title: str,

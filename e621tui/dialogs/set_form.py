@@ -54,12 +54,6 @@ class SetFormDialog(Dialog[ResultT]):
         public: Initial state of the "public" switch.
     """
 
-    DEFAULT_CSS = """
-    SetFormDialog Label { margin-top: 1; }
-    SetFormDialog .public-row { height: auto; margin-top: 1; }
-    SetFormDialog .public-row Label { margin: 1 1 0 1; }
-    """
-
     FIELDS: ClassVar[tuple[str, ...]]
     """Ids of the fields with their own error line, in the order they are focused on error."""
     PUBLIC_ID: ClassVar[str]

@@ -43,11 +43,6 @@ class SetPicker(Dialog[SetChoice | None]):
         create: When given, offers "＋ New set…", which opens `CreateSetDialog` with it.
     """
 
-    DEFAULT_CSS = """
-    SetPicker #sets { height: auto; max-height: 16; margin-top: 1; border: none; }
-    SetPicker .dialog-hint { margin-top: 1; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="set_picker.up"),
         Binding("down", "move(1)", "Down", show=False, id="set_picker.down"),

@@ -40,12 +40,6 @@ class WritesScreen(Dialog[None]):
         session: The session (or anything with ``outbox`` and ``describe``).
     """
 
-    DEFAULT_CSS = """
-    WritesScreen > .dialog { width: 100; max-height: 90%; }
-    WritesScreen DataTable { height: auto; max-height: 20; }
-    WritesScreen #empty { margin: 1 0; }
-    """
-
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "retry", "Retry", id="writes.retry", tooltip="Send the action again"),
         Binding("d", "drop", "Drop", id="writes.drop", tooltip="Forget the action unsent"),
