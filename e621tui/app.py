@@ -191,6 +191,7 @@ class E621App(PostActions):
             return
         if not self.session.my_sets:
             self.session.my_sets = sets
+            self._broadcast(StatusUpdated())  # e.g. a set screen opened with --set claims it
 
     async def on_unmount(self) -> None:
         """Close connections; pending writes stay on disk for next time."""
