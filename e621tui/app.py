@@ -16,12 +16,12 @@ from textual.binding import Binding
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from e621tui.actions import PostActions
 from e621tui.api.errors import ApiError, Dropped
 from e621tui.api.limiter import Priority
 from e621tui.api.models import Post
 from e621tui.browser_open import open_in_browser
 from e621tui.commands import E621Commands
+from e621tui.dialog_actions import DialogActions
 from e621tui.messages import MembershipUpdated, PostsUpdated, StatusUpdated
 from e621tui.sanitize import one_line
 from e621tui.session.session import (
@@ -45,7 +45,7 @@ class Start:
     value: str = ""
 
 
-class E621App(PostActions):
+class E621App(DialogActions):
     """A keyboard-driven browser for one e621ng site."""
 
     CSS_PATH = "styles/app.tcss"
