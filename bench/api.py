@@ -12,8 +12,8 @@ import asyncio
 import time
 
 from e621tui.api.client import E621Client
+from e621tui.core.feeds import SearchFeed
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
-from e621tui.session.browser import SearchFeed
 
 
 async def list_posts(server: DevServer) -> None:

@@ -9,7 +9,7 @@ import random
 import time
 
 from e621tui.api.models import FileInfo, Flags, Post, Score
-from e621tui.session.blacklist import Blacklist
+from e621tui.core.blacklist.rules import Blacklist
 
 RULES = 200
 POSTS = 10_000

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from PIL import Image, ImageFilter
 
-from e621tui.session.thumbs import ImagePipeline, ImageRequest, decode_image
+from e621tui.core.images.pipeline import ImagePipeline, ImageRequest, decode_image
 
 COUNT = 60
 SIZE = (1600, 1200)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from e621tui import __version__
-from e621tui.config import (
+from e621tui.settings.config import (
     GRAPHICS_MODES,
     SITES,
     ConfigError,
@@ -25,7 +25,7 @@ from e621tui.config import (
     resolve_config_path,
     save_settings,
 )
-from e621tui.graphics import prepare_graphics
+from e621tui.ui.graphics import prepare_graphics
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,7 +81,7 @@ def _site_label(settings: Settings, base_url: str) -> str:
 
 def plan(args: argparse.Namespace) -> Plan:
     """Resolve config file, flags, site and credentials into one plan (no network)."""
-    from e621tui.credentials import CredentialStore, api_key_from_env
+    from e621tui.settings.credentials import CredentialStore, api_key_from_env
 
     config_path = resolve_config_path(args.config)
     settings, notices = load_settings(config_path)
@@ -118,7 +118,7 @@ def plan(args: argparse.Namespace) -> Plan:
 
 
 def _start_target(args: argparse.Namespace) -> Any:
-    from e621tui.app import Start
+    from e621tui.ui.app import Start
 
     if args.pool is not None:
         return Start("pool", str(args.pool))
@@ -163,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
     """Build the session and the app, and run it."""
-    from e621tui.credentials import CredentialStore, register_secret
+    from e621tui.settings.credentials import CredentialStore, register_secret
 
     settings = the_plan.settings
     graphics = settings.graphics
@@ -174,8 +174,8 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         register_secret(the_plan.api_key)
     _log_to_file(the_plan.cache / "e621-tui.log")
 
-    from e621tui.app import E621App
-    from e621tui.session.session import Session, SessionOptions
+    from e621tui.core.session import Session, SessionOptions
+    from e621tui.ui.app import E621App
 
     options = SessionOptions(
         base_url=the_plan.base_url,
@@ -212,7 +212,7 @@ def _log_to_file(path: Path) -> None:
     import logging
     from logging.handlers import RotatingFileHandler
 
-    from e621tui.credentials import SecretFilter
+    from e621tui.settings.credentials import SecretFilter
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

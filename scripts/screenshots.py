@@ -16,11 +16,11 @@ from pathlib import Path
 
 import textual_image.widget  # noqa: F401  (probes the terminal; must precede the app)
 
-from e621tui.app import E621App, Start
+from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
-from e621tui.screens.grid_screen import GridScreen
-from e621tui.session.session import Session, SessionOptions
-from e621tui.widgets.image import ImageView
+from e621tui.ui.app import E621App, Start
+from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.widgets.image import ImageView
 
 SIZE = (120, 36)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from e621tui.api.client import E621Client
+from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
-from e621tui.session.session import Session, SessionOptions
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from e621tui.api.models import FileInfo, Flags, Post, Score
-from e621tui.session.blacklist import Blacklist, BlacklistRule, MatchContext, explain
+from e621tui.core.blacklist.rules import Blacklist, BlacklistRule, MatchContext, explain
 
 MB = 1024 * 1024
 

@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from e621tui.api.models import FileInfo, Flags, Post, Score
-from e621tui.session.blacklist import Blacklist, _glob, _glob_regex
+from e621tui.core.blacklist.rules import Blacklist, _glob, _glob_regex
 
 METATAGS = [
     "id",

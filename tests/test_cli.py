@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from e621tui.browser_open import has_graphical_browser, open_in_browser
 from e621tui.cli import build_parser, plan
-from e621tui.config import ConfigError
+from e621tui.settings.config import ConfigError
+from e621tui.ui.web_browser import has_graphical_browser, open_in_browser
 
 
 def _plan(*argv: str):  # type: ignore[no-untyped-def]

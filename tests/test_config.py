@@ -1,4 +1,4 @@
-"""Tests for e621tui.config: typed settings, TOML loading/saving and CLI overrides."""
+"""Tests for e621tui.settings.config: typed settings, TOML loading/saving and CLI overrides."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from e621tui import config
-from e621tui.config import (
+from e621tui.settings import config
+from e621tui.settings.config import (
     CONFIG_ENV,
     ConfigError,
     Settings,
@@ -324,6 +324,6 @@ def test_import_is_light() -> None:
     import subprocess
     import sys
 
-    code = "import sys, e621tui.config; assert 'textual' not in sys.modules; print('ok')"
+    code = "import sys, e621tui.settings.config; assert 'textual' not in sys.modules; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr

@@ -1,4 +1,4 @@
-"""Tests for e621tui.credentials: the API key store and secret redaction."""
+"""Tests for e621tui.settings.credentials: the API key store and secret redaction."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail
 
-from e621tui import credentials
-from e621tui.credentials import (
+from e621tui.settings import credentials
+from e621tui.settings.credentials import (
     CredentialError,
     CredentialStore,
     SecretFilter,
@@ -366,7 +366,7 @@ def test_secret_filter_protects_handlers_that_render_exc_info() -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, e621tui.credentials; "
+        "import sys, e621tui.settings.credentials; "
         "assert 'textual' not in sys.modules and 'keyring' not in sys.modules; print('ok')"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

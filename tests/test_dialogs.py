@@ -19,17 +19,17 @@ from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
 from e621tui.api.errors import ApiError, InvalidQuery
 from e621tui.api.models import SetChoice
-from e621tui.dialogs._base import ErrorLine
-from e621tui.dialogs.blacklist import BlacklistEditor
-from e621tui.dialogs.confirm import ConfirmDialog
-from e621tui.dialogs.create_set import CreateSetDialog, suggest_shortname
-from e621tui.dialogs.fuzzy import fuzzy_match, fuzzy_score
-from e621tui.dialogs.help import HelpScreen, collect_bindings
-from e621tui.dialogs.login import LoginDialog
-from e621tui.dialogs.prompt import PromptDialog, int_validator
-from e621tui.dialogs.set_picker import SetPicker
-from e621tui.dialogs.writes import WritesScreen
-from e621tui.session.outbox import Action, Outbox
+from e621tui.core.writes.outbox import Action, Outbox
+from e621tui.ui.dialogs._base import ErrorLine
+from e621tui.ui.dialogs.blacklist import BlacklistEditor
+from e621tui.ui.dialogs.confirm import ConfirmDialog
+from e621tui.ui.dialogs.create_set import CreateSetDialog, suggest_shortname
+from e621tui.ui.dialogs.fuzzy import fuzzy_match, fuzzy_score
+from e621tui.ui.dialogs.help import HelpScreen, collect_bindings
+from e621tui.ui.dialogs.login import LoginDialog
+from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
+from e621tui.ui.dialogs.set_picker import SetPicker
+from e621tui.ui.dialogs.writes import WritesScreen
 
 HOSTILE_MARKUP = "[bold red]x[/]"
 HOSTILE_OSC = "\x1b]52;c;SGVsbG8=\x07"

@@ -11,12 +11,12 @@ import pytest
 from textual.widgets import Input, Static
 
 import e621tui.api.client as client_module
-from e621tui.app import E621App, Start
-from e621tui.commands import E621Commands
-from e621tui.credentials import CredentialStore
+from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
-from e621tui.dialogs.login import LoginDialog
-from e621tui.session.session import Session, SessionOptions
+from e621tui.settings.credentials import CredentialStore
+from e621tui.ui.app import E621App, Start
+from e621tui.ui.commands import E621Commands
+from e621tui.ui.dialogs.login import LoginDialog
 from tests.test_ui_grid import grid_screen, loaded, make_app, wait_until
 
 WRONG_KEY = "wrong7key8that9nobody0has"

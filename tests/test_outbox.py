@@ -27,7 +27,7 @@ from e621tui.api.errors import (
     ServerError,
     Throttled,
 )
-from e621tui.session.outbox import Action, Outbox
+from e621tui.core.writes.outbox import Action, Outbox
 
 ACCOUNT = "e621.net alice"
 

@@ -28,10 +28,10 @@ CONTRACT_OPTIONS = (
 HEADLESS_MODULES = (
     "e621tui.api",
     "e621tui.api.client",
-    "e621tui.session.session",
-    "e621tui.session.thumbs",
-    "e621tui.session.outbox",
-    "e621tui.session.blacklist",
+    "e621tui.core.session",
+    "e621tui.core.images.pipeline",
+    "e621tui.core.writes.outbox",
+    "e621tui.core.blacklist.rules",
     "e621tui.devserver",
 )
 
@@ -141,9 +141,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_contains_every_stylesheet(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    styles = sorted(
-        p.relative_to(ROOT).as_posix() for p in (ROOT / "e621tui/styles").glob("*.tcss")
-    )
+    styles = sorted(f"e621tui/styles/{p.name}" for p in (ROOT / "styles").glob("*.tcss"))
     assert styles, "no .tcss files in the source tree?"
     missing = [s for s in styles if s not in names]
     assert not missing, f"stylesheets missing from the wheel: {missing}"

@@ -15,15 +15,15 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from e621tui.api.models import FileInfo, Post
-from e621tui.app import E621App, Start
+from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
 from e621tui.devserver.hostile import LONG_TAG
-from e621tui.screens.grid_screen import GridScreen
-from e621tui.screens.post import PostScreen
-from e621tui.session.session import Session, SessionOptions
-from e621tui.widgets.image import ImageView
-from e621tui.widgets.post_details import human_size, media_note
-from e621tui.widgets.taglist import MAX_PER_CATEGORY, TagList, tag_text
+from e621tui.ui.app import E621App, Start
+from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.screens.post import PostScreen
+from e621tui.ui.widgets.image import ImageView
+from e621tui.ui.widgets.post_details import human_size, media_note
+from e621tui.ui.widgets.taglist import MAX_PER_CATEGORY, TagList, tag_text
 
 CONTROL_CHARS = ("\x1b", "\x07", "\x9b")
 

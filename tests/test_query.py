@@ -103,7 +103,7 @@ async def test_a_site_that_ignores_the_cursor_does_not_page_forever() -> None:
     import httpx
 
     from e621tui.api.client import E621Client
-    from e621tui.session.browser import SearchFeed
+    from e621tui.core.feeds import SearchFeed
 
     def handler(request: httpx.Request) -> httpx.Response:
         posts = [{"id": i} for i in range(100, 90, -1)]

@@ -1,4 +1,4 @@
-"""Tests for e621tui.sanitize: terminal-safe text from untrusted server strings."""
+"""Tests for e621tui.text.sanitize: terminal-safe text from untrusted server strings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from e621tui.sanitize import clean, dtext_to_plain, one_line, safe_filename, truncate
+from e621tui.text.sanitize import clean, dtext_to_plain, one_line, safe_filename, truncate
 
 ESCAPE_CASES = [
     pytest.param("a\x1b[2Jb", "ab", id="csi-clear-screen"),
@@ -209,6 +209,6 @@ def test_safe_filename_limits_bytes_and_keeps_extension() -> None:
 
 
 def test_import_is_light() -> None:
-    code = "import sys, e621tui.sanitize; assert 'textual' not in sys.modules; print('ok')"
+    code = "import sys, e621tui.text.sanitize; assert 'textual' not in sys.modules; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr

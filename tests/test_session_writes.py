@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from e621tui.api.models import Post, SetChoice
+from e621tui.core.session import Event, Session, WriteFailed, WritesChanged
 from e621tui.devserver import DEMO_USER_ID, DEMO_USERNAME, DevServer
-from e621tui.session.session import Event, Session, WriteFailed, WritesChanged
 from tests.conftest import make_session
 
 FLUSH = 25.0

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from e621tui.app import E621App, Start
-from e621tui.commands import E621Commands
 from e621tui.devserver import DevServer
-from e621tui.dialogs.confirm import ConfirmDialog
-from e621tui.dialogs.edit_set import EditSetDialog
-from e621tui.screens.post_set import SetScreen
-from e621tui.screens.search import SearchScreen
+from e621tui.ui.app import E621App, Start
+from e621tui.ui.commands import E621Commands
+from e621tui.ui.dialogs.confirm import ConfirmDialog
+from e621tui.ui.dialogs.edit_set import EditSetDialog
+from e621tui.ui.screens.post_set import SetScreen
+from e621tui.ui.screens.search import SearchScreen
 from tests.test_ui_grid import loaded, make_app, wait_until
 
 

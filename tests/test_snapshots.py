@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from e621tui.app import E621App, Start
 from e621tui.devserver import DevServer
-from e621tui.screens.grid_screen import GridScreen
-from e621tui.widgets.image import ImageView
+from e621tui.ui.app import E621App, Start
+from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.widgets.image import ImageView
 from tests.conftest import make_session
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

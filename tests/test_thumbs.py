@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from PIL import Image, JpegImagePlugin
 
 from e621tui.api.models import decode_post
-from e621tui.session.thumbs import (
+from e621tui.core.images.pipeline import (
     MAX_DOWNLOAD_BYTES,
     ImagePipeline,
     ImageRequest,

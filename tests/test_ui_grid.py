@@ -10,11 +10,11 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from e621tui.api.models import SetChoice
-from e621tui.app import E621App, Start
 from e621tui.devserver import DEMO_USERNAME, DevServer
-from e621tui.screens.grid_screen import GridScreen
-from e621tui.screens.search import SearchScreen
-from e621tui.widgets.grid import PostGrid
+from e621tui.ui.app import E621App, Start
+from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.screens.search import SearchScreen
+from e621tui.ui.widgets.grid import PostGrid
 from tests.conftest import make_session
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from e621tui.api.endpoints_account import AccountEndpoints
-from e621tui.api.endpoints_sets import MAX_SET_IDS, SetEndpoints
+from e621tui.api.endpoints.account import AccountEndpoints
+from e621tui.api.endpoints.sets import MAX_SET_IDS, SetEndpoints
 from e621tui.api.errors import ApiError, AuthError, NetworkError, Throttled
 from e621tui.api.http import (
     RETRY_STATUSES,

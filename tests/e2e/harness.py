@@ -385,9 +385,9 @@ def wait_until(
 def visible_ids(srv: DevServer, post_ids: Sequence[int]) -> list[int]:
     """The ids of ``post_ids`` the demo user sees (the account's blacklist hides some)."""
     from e621tui.api.models import decode_post
+    from e621tui.core.blacklist.rules import Blacklist
     from e621tui.devserver.common import Ctx
     from e621tui.devserver.render import post_json
-    from e621tui.session.blacklist import Blacklist
 
     state = srv.state
     user = state.user(DEMO_USERNAME)

@@ -1,0 +1,326 @@
+"""The Session: one per app. Owns the client, the image pipeline, the outbox and the feeds.
+
+It never imports textual: the app subscribes to its events and turns them into messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from e621tui.api.client import E621Client
+from e621tui.api.errors import ApiError, AuthError, BlockedByEdge, NetworkError
+from e621tui.api.limiter import RequestScheduler
+from e621tui.api.models import Post, SetChoice, User
+from e621tui.api.query import with_safe_rating
+from e621tui.core.blacklist.rules import Blacklist, BlacklistRule
+from e621tui.core.events import (
+    Event,
+    LoginChanged,
+    MembershipChanged,
+    NetworkTrouble,
+    NothingToDo,
+    NotLoggedIn,
+    PostsChanged,
+    WriteFailed,
+    WritesChanged,
+)
+from e621tui.core.feeds import PoolFeed, SearchFeed, SetFeed, open_pool, open_set
+from e621tui.core.images.pipeline import ImagePipeline
+from e621tui.core.sets import SetOps
+from e621tui.core.writes.outbox import Action, Outbox
+from e621tui.core.writes.service import WriteOps
+from e621tui.core.writes.tracker import WriteTracker, describe
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A post as a view should show it."""
+
+    post: Post
+    blacklisted: BlacklistRule | None = None
+
+
+@dataclass
+class SessionOptions:
+    """Everything the session needs to know, decided by the CLI/config layer."""
+
+    base_url: str
+    username: str | None = None
+    api_key: str | None = None
+    page_size: int = 60
+    request_rate: float = 1.0
+    safe_mode: bool = False
+    local_blacklist: str = ""
+    data_dir: Path | None = None
+    cache_dir: Path | None = None
+    thumb_cache_mb: int = 200
+    site_name: str = "e621"
+    transport: httpx.AsyncBaseTransport | None = None
+
+
+@dataclass
+class Session(SetOps, WriteOps):
+    """One browsing session against one site.
+
+    Set management comes from `SetOps`, favorites/votes/set edits/undo from `WriteOps`.
+    """
+
+    options: SessionOptions
+    client: E621Client = field(init=False)
+    images: ImagePipeline = field(init=False)
+    outbox: Outbox | None = field(init=False, default=None)
+    user: User | None = None
+    login_message: str | None = None
+    account_blacklist: Blacklist = field(default_factory=Blacklist)
+    local_blacklist: Blacklist = field(default_factory=Blacklist)
+    show_blacklisted: bool = False
+    my_sets: list[SetChoice] = field(default_factory=list)
+    active_set: SetChoice | None = None
+    active_members: set[int] = field(default_factory=set)
+    members_loading: bool = False
+    posts: dict[int, Post] = field(default_factory=dict)
+    listeners: list[Callable[[Event], None]] = field(default_factory=list)
+    _outbox_task: asyncio.Task[None] | None = None
+    _writes: WriteTracker = field(init=False)
+
+    def __post_init__(self) -> None:
+        opts = self.options
+        scheduler = RequestScheduler(rate=opts.request_rate)
+        self.client = E621Client(
+            opts.base_url,
+            opts.username,
+            opts.api_key,
+            scheduler=scheduler,
+            transport=opts.transport,
+        )
+        self.client.on_status = lambda status: self._emit(NetworkTrouble(status.trouble))
+        self.client.on_auth_refused = self._auth_refused
+        cache = opts.cache_dir / "images" if opts.cache_dir else None
+        self.images = ImagePipeline(
+            user_agent=self.client.user_agent,
+            cache_dir=cache,
+            max_disk_bytes=opts.thumb_cache_mb * 2**20,
+        )
+        self.images.set_base_url(self.client.base_url)
+        self.local_blacklist = Blacklist.parse(opts.local_blacklist)
+        self._writes = WriteTracker(self)
+        self._open_outbox()
+
+    # ---- plumbing ------------------------------------------------------------------------
+
+    @property
+    def blacklist(self) -> Blacklist:
+        """The account's blacklist plus the local one."""
+        return Blacklist.combine(self.account_blacklist, self.local_blacklist)
+
+    @property
+    def logged_in(self) -> bool:
+        """True when writes can be made."""
+        return self.client.logged_in
+
+    @property
+    def account(self) -> str:
+        """``host:user`` — what the outbox keys replay on."""
+        host = httpx.URL(self.client.base_url).host
+        return f"{host}:{self.client.username or '-'}"
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        """Call ``listener`` with every session event."""
+        self.listeners.append(listener)
+
+    def _emit(self, event: Event) -> None:
+        for listener in list(self.listeners):
+            listener(event)
+
+    def _open_outbox(self) -> None:
+        if not self.client.logged_in:
+            self.outbox = None
+            return
+        path: Path | str = ":memory:"
+        if self.options.data_dir is not None:
+            path = self.options.data_dir / "outbox.sqlite3"
+        self.outbox = Outbox(
+            path, self._writes.send, account=self.account, on_change=self._writes.changed
+        )
+
+    def start_outbox(self) -> None:
+        """Start sending queued writes (call from inside the running loop)."""
+        if self.outbox is not None and (self._outbox_task is None or self._outbox_task.done()):
+            self._outbox_task = asyncio.get_running_loop().create_task(self.outbox.run())
+
+    async def close(self) -> None:
+        """Stop the outbox worker and close connections (pending writes stay on disk)."""
+        if self._outbox_task is not None:
+            self._outbox_task.cancel()
+            try:
+                await self._outbox_task
+            except asyncio.CancelledError:
+                log.debug("outbox worker stopped")
+        if self.outbox is not None:
+            self.outbox.close()
+        await self.images.aclose()
+        await self.client.aclose()
+
+    def register(self, posts: list[Post]) -> list[Post]:
+        """Keep one object per post id so that every view sees the same state."""
+        out: list[Post] = []
+        for post in posts:
+            known = self.posts.get(post.id)
+            if known is not None and self._writes.has_pending(post.id):
+                # Keep our optimistic state until the outbox settles.
+                post.is_favorited, post.vote = known.is_favorited, known.vote
+                post.fav_count, post.score = known.fav_count, known.score
+            self.posts[post.id] = post
+            out.append(post)
+        return out
+
+    # ---- account -------------------------------------------------------------------------
+
+    async def check_login(self) -> bool:
+        """Check the API key once and load the account's blacklist.
+
+        On failure the session goes on anonymously and ``login_message`` says why.
+        """
+        if not self.client.logged_in or not self.client.username:
+            return False
+        try:
+            self.user = await self.client.me()
+        except AuthError:
+            self.login_message = (
+                "the API key was not accepted (wrong or expired); browsing anonymously"
+            )
+        except BlockedByEdge as exc:
+            self.login_message = f"could not log in: {exc.message}; browsing anonymously"
+        except NetworkError as exc:
+            self.login_message = f"could not reach the site to log in ({exc.message})"
+            return False
+        except ApiError as exc:
+            self.login_message = f"could not log in: {exc.message}; browsing anonymously"
+        else:
+            self.login_message = None
+            self.account_blacklist = Blacklist.parse(self.user.blacklisted_tags or "")
+            return True
+        self.logout()
+        return False
+
+    def _auth_refused(self, error: AuthError) -> None:
+        """The site refused the key on a read: browse on anonymously and say why."""
+        self.login_message = "the API key was not accepted (wrong or expired); browsing anonymously"
+        self.logout()
+        self._emit(LoginChanged(self.login_message))
+
+    async def login(self, username: str, api_key: str) -> bool:
+        """Switch to an account and check its key."""
+        if self._outbox_task is not None:
+            self._outbox_task.cancel()
+        self.client.set_credentials(username, api_key)
+        self._open_outbox()
+        ok = await self.check_login()
+        if ok:
+            self.start_outbox()
+        return ok
+
+    def logout(self) -> None:
+        """Forget the account for this session (browsing continues anonymously)."""
+        self.client.set_credentials(None, None)
+        self.user = None
+        self.account_blacklist = Blacklist()
+        self.my_sets = []
+        self.active_set = None
+        self.active_members = set()
+        if self._outbox_task is not None:
+            self._outbox_task.cancel()
+        self.outbox = None
+
+    async def save_blacklist(self, text: str) -> str:
+        """Save the account blacklist to the site (when logged in); return where it went."""
+        if self.user is not None:
+            await self.client.update_blacklist(self.user.id, text)
+            self.account_blacklist = Blacklist.parse(text)
+            return "account"
+        self.local_blacklist = Blacklist.parse(text)
+        return "local"
+
+    # ---- what to show ---------------------------------------------------------------------
+
+    def visible(self, posts: list[Post]) -> tuple[list[Shown], int]:
+        """Apply safe mode and the blacklist: the posts to show and how many were hidden."""
+        blacklist = self.blacklist
+        shown: list[Shown] = []
+        hidden = 0
+        for post in posts:
+            if self.options.safe_mode and post.rating != "s":
+                hidden += 1
+                continue
+            rule = blacklist.match(post) if blacklist else None
+            if rule is not None:
+                hidden += 1
+                if not self.show_blacklisted:
+                    continue
+            shown.append(Shown(post, rule))
+        return shown, hidden
+
+    def hidden_reason(self, post: Post) -> str | None:
+        """Why the site withheld this post's image, or None if it did not."""
+        if not post.is_hidden:
+            return None
+        if post.flags.deleted:
+            return "deleted"
+        if self.options.safe_mode and post.rating != "s":
+            return "hidden by safe mode"
+        if not self.logged_in:
+            return "log in to see this post"
+        return "hidden by the site"
+
+    def search(self, query: str) -> SearchFeed:
+        """A feed for a tag query (safe mode adds ``rating:s``)."""
+        if self.options.safe_mode:
+            query = with_safe_rating(query)
+        return SearchFeed(
+            client=self.client,
+            page_size=self.options.page_size,
+            register=self.register,
+            query=query.strip(),
+        )
+
+    async def pool(self, pool_id: int) -> PoolFeed:
+        """A feed of a pool in reading order (one request for the pool)."""
+        return await open_pool(self.client, pool_id, self.options.page_size, self.register)
+
+    async def post_set(self, set_id: int) -> SetFeed:
+        """A feed of a set's posts."""
+        return await open_set(self.client, set_id, self.options.page_size, self.register)
+
+    async def post(self, post_id: int) -> Post:
+        """One post, fresh from the site."""
+        return self.register([await self.client.post(post_id)])[0]
+
+    # ---- writes (favorites, votes, set edits and undo are in WriteOps) --------------------
+
+    def describe(self, action: Action) -> str:
+        """A short human description of a write."""
+        return describe(action, self)
+
+
+__all__ = [
+    "Event",
+    "LoginChanged",
+    "MembershipChanged",
+    "NetworkTrouble",
+    "NotLoggedIn",
+    "NothingToDo",
+    "PostsChanged",
+    "Session",
+    "SessionOptions",
+    "Shown",
+    "WriteFailed",
+    "WritesChanged",
+]

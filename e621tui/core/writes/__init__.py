@@ -1,0 +1,1 @@
+"""e621tui/core/writes."""

@@ -1,0 +1,133 @@
+"""Command palette: the app's commands, titled ``area: action``, offered where they apply."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from functools import partial
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Provider
+from textual.widgets import Input
+
+from e621tui.ui.widgets.image import GRAPHICS_MODES
+
+if TYPE_CHECKING:
+    from e621tui.ui.app import E621App
+
+
+class E621Commands(Provider):
+    """Commands for browsing, sets, accounts, writes and the view."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        from e621tui.ui.app import E621App
+
+        app = self.app
+        assert isinstance(app, E621App)
+        session = app.session
+        commands: list[tuple[str, str, Callable[[], object]]] = [
+            ("search: New search", "Type a tag query", partial(_search_focus, app)),
+            (
+                "search: My favorites",
+                "Posts you favorited (fav:me)",
+                partial(_search, app, "fav:me"),
+            ),
+            ("pool: Open by id", "Read a pool in order", app.action_open_pool_prompt),
+            ("set: Open by id", "Show a set's posts", app.action_open_set_prompt),
+            (
+                "view: Toggle blacklisted posts",
+                "Show or hide blacklisted posts",
+                partial(_toggle_bl, app),
+            ),
+            ("blacklist: Edit", "Edit your blacklist", app.action_edit_blacklist),
+            ("writes: Pending and failed actions", "Retry or drop writes", app.action_writes),
+            ("help: Keys", "Every key binding", app.action_help),
+        ]
+        for mode in GRAPHICS_MODES:
+            if mode != app.graphics:
+                commands.append(
+                    (
+                        f"view: Graphics mode {mode}",
+                        "How images are drawn",
+                        partial(app.set_graphics, mode),
+                    )
+                )
+        if session.logged_in:
+            commands += [
+                ("set: Choose active set", "The target of a / x", app.action_choose_set),
+                ("set: My sets", "Open one of your sets", app.action_my_sets),
+                ("writes: Undo last", "Undo the newest write", app.action_undo),
+                ("account: Log out", "Forget the stored API key", app.action_logout),
+            ]
+            active = session.active_set
+            if active is not None:
+                commands.append(
+                    ("set: Clear active set", "No active set", partial(_clear_active, app))
+                )
+            if active is not None and active.owned:
+                commands += [
+                    (
+                        "set: Edit active set",
+                        "Rename, describe, make public or private",
+                        partial(_set_flow, app, "edit", active.id),
+                    ),
+                    (
+                        "set: Delete active set",
+                        "Delete it (asks first)",
+                        partial(_set_flow, app, "delete", active.id),
+                    ),
+                ]
+        else:
+            commands.append(("account: Log in", "Username and API key", app.action_login))
+        return commands
+
+    async def discover(self) -> AsyncIterator[DiscoveryHit]:
+        """All commands, before anything is typed."""
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> AsyncIterator[Hit]:
+        """Commands matching what was typed."""
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def _search(app: E621App, query: str) -> None:
+    from e621tui.ui.screens.search import SearchScreen
+
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, SearchScreen):
+            while app.screen is not screen:
+                app.pop_screen()
+            screen.query_one("#query", Input).value = query
+            cast(SearchScreen, screen).search(query)
+            return
+
+
+def _search_focus(app: E621App) -> None:
+    from e621tui.ui.screens.search import SearchScreen
+
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, SearchScreen):
+            while app.screen is not screen:
+                app.pop_screen()
+            cast(SearchScreen, screen).action_focus_search()
+            return
+
+
+def _toggle_bl(app: E621App) -> None:
+    action = getattr(app.screen, "action_toggle_blacklisted", None)
+    if callable(action):
+        action()
+
+
+def _clear_active(app: E621App) -> None:
+    app.run_worker(app.session.set_active(None), group="active-set")
+
+
+def _set_flow(app: E621App, what: str, set_id: int) -> None:
+    from e621tui.ui.screens.post_set import delete_set, edit_set, run_set_flow
+
+    run_set_flow(app, edit_set if what == "edit" else delete_set, set_id)

@@ -1,0 +1,386 @@
+"""The set screen: a set's posts with a live count; edit, delete and remove posts from it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
+
+from e621tui.api.errors import ApiError
+from e621tui.api.models import Post, PostSet, SetChoice
+from e621tui.core.feeds import Page, SetFeed
+from e621tui.core.session import NotLoggedIn
+from e621tui.text.sanitize import dtext_to_plain, one_line
+from e621tui.ui.messages import MembershipUpdated, StatusUpdated
+from e621tui.ui.screens.grid_screen import GridScreen
+
+if TYPE_CHECKING:
+    from e621tui.ui.app import E621App
+
+_OWNER_ONLY = ("edit_set", "delete_set")
+_LOADING = "active-set"
+"""Worker group of loads of the active set's members (the app's `open_set` uses it too)."""
+
+SetFlow = Callable[["E621App", int], Coroutine[Any, Any, None]]
+"""`edit_set` or `delete_set`."""
+
+
+class SetScreen(GridScreen):
+    """Shows a set's name, visibility and post count above its posts.
+
+    Posts removed from the set (here or on a post screen) leave the grid and the count at
+    once; undo, or the site refusing the removal, brings them back.
+    """
+
+    BINDINGS = [
+        Binding(
+            "x", "remove_from_set", "Remove", id="remove_active", tooltip="Remove from this set"
+        ),
+        Binding("e", "edit_set", "Edit set", id="edit_set", tooltip="Rename or describe this set"),
+        Binding("D", "delete_set", "Delete set", show=False, id="delete_set", tooltip="Asks first"),
+    ]
+
+    def __init__(self, feed: SetFeed) -> None:
+        super().__init__(feed)
+        self.set_feed = feed
+        post_set = feed.post_set
+        self.set_id = post_set.id if post_set is not None else 0
+        self.members: set[int] = set(post_set.post_ids) if post_set is not None else set()
+        """The set's posts as far as we know (follows our own adds and removals)."""
+        self.deleted = False
+        self._all_removed = False
+        self._claimed = False
+        self._reshow_target: tuple[int | None, int] | None = None
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def my_choice(self) -> SetChoice | None:
+        """This set as one of yours (owned or maintained), or None."""
+        if self.deleted:
+            return None
+        return next((c for c in self.e621_app.session.my_sets if c.id == self.set_id), None)
+
+    @property
+    def owned(self) -> bool:
+        """True when you created this set (only then can you edit or delete it)."""
+        choice = self.my_choice()
+        return choice is not None and choice.owned
+
+    def _is_active(self) -> bool:
+        active = self.e621_app.session.active_set
+        return active is not None and active.id == self.set_id
+
+    # ---- header --------------------------------------------------------------------------
+
+    def header_text(self) -> Text:
+        """Name, visibility and the live count."""
+        post_set = self.set_feed.post_set
+        header = Text()
+        if post_set is None:
+            return header
+        count = len(self.members)
+        header.append(f"Set #{post_set.id}  ", style="bold")
+        header.append(one_line(post_set.name, 100), style="bold")
+        header.append(f"  ({one_line(post_set.shortname, 50)})")
+        header.append(f"   {'public' if post_set.is_public else 'private'} · {count} posts")
+        if self.deleted:
+            header.append(" · deleted", style="bold red")
+        elif self._is_active():
+            header.append(" · active set: a adds, x removes", style="cyan")
+        description = dtext_to_plain(post_set.description, max_len=600).strip()
+        if description:
+            header.append("\n" + one_line(description, 300), style="dim")
+        return header
+
+    def refresh_header(self) -> None:
+        """Repaint the header and the status line (after an edit or a count change)."""
+        self.query_one("#feed-header", Static).update(self.header_text())
+        self.update_status()
+
+    def compose_header(self) -> ComposeResult:
+        """The header."""
+        yield Static(id="feed-header")
+
+    # Textual also calls the base class's handler of each message after this class's own
+    # (it walks the MRO), so these handlers never call super(): that would run it twice.
+
+    def on_mount(self) -> None:
+        """Paint the header (`GridScreen.on_mount` then loads)."""
+        self.query_one("#feed-header", Static).update(self.header_text())
+
+    # ---- keeping up with membership ------------------------------------------------------
+
+    def on_membership_updated(self, message: MembershipUpdated) -> None:
+        """Keep the count and the grid in step with the set's members."""
+        if message.set_id == self.set_id:
+            self._sync_from_session()
+        self.refresh_header()
+        self.refresh_bindings()
+
+    def on_status_updated(self, message: StatusUpdated) -> None:
+        """Login or your sets changed: what you may do here may have changed too."""
+        self._claim_active()
+        self.refresh_header()
+        self.refresh_bindings()
+
+    def _loading(self) -> list[Worker[Any]]:
+        """Loads of the active set's members under way (the app's and ours)."""
+        return [w for w in self.app.workers if w.group == _LOADING and not w.is_finished]
+
+    def _sync_from_session(self) -> None:
+        # While the active set's members load, the session's list is empty or partial:
+        # take it only once every load is over.
+        if not self._is_active():
+            return
+        if self._loading():
+            self.run_worker(self._sync_after_loading(), group="set-sync", exclusive=True)
+            return
+        self.members = set(self.e621_app.session.active_members)
+        self._resync_grid()
+        self.refresh_header()
+
+    async def _wait_for_loads(self) -> None:
+        while busy := self._loading():
+            worker = busy[0]
+            if worker.state == WorkerState.PENDING:
+                await asyncio.sleep(0.01)  # not started: there is no task to wait on yet
+                continue
+            try:
+                await worker.wait()
+            except (WorkerCancelled, WorkerFailed):
+                continue  # over either way; whoever started the load reports its error
+
+    async def _sync_after_loading(self) -> None:
+        await self._wait_for_loads()
+        if self.is_attached and self.query("#grid"):  # not while the screen is torn down
+            self._sync_from_session()
+
+    def _activate(self, choice: SetChoice) -> Worker[None]:
+        return self.run_worker(self._load_members(choice), group=_LOADING, exit_on_error=False)
+
+    async def _load_members(self, choice: SetChoice) -> None:
+        try:
+            await self.e621_app.session.set_active(choice)
+        except ApiError as exc:
+            self.e621_app.report(exc, f"loading set {one_line(choice.name, 40)}")
+            raise
+
+    def _claim_active(self) -> None:
+        # Opened (e.g. with --set) before your sets were known: once they are, a set of
+        # yours becomes the active set, as it would have on opening, unless one was chosen.
+        session = self.e621_app.session
+        choice = self.my_choice()
+        if self._claimed or choice is None or session.active_set is not None:
+            return
+        self._claimed = True
+        self._activate(choice)
+
+    async def _show(self, page: Page, cursor: int = 0) -> None:
+        kept = [p for p in page.posts if p.id in self.members]
+        self._all_removed = bool(page.posts) and not kept
+        await super()._show(Page(index=page.index, posts=kept, is_last=page.is_last), cursor)
+
+    def _raw_page(self) -> Page | None:
+        return self.feed.cached(self.page_index) if self.feed is not None else None
+
+    def _resync_grid(self) -> None:
+        raw = self._raw_page()
+        if raw is None or self.page is None:
+            return
+        want = [p.id for p in raw.posts if p.id in self.members]
+        if want == [p.id for p in self.page.posts]:
+            return
+        if self._reshow_target is None:
+            # A reshow cut short by a newer one leaves the grid half-built: keep the first aim.
+            current = self.grid.current
+            keep = current.post.id if current is not None else None
+            self._reshow_target = (keep, self.grid.cursor)
+        self.run_worker(self._reshow(raw), group="show", exclusive=True)
+
+    async def _reshow(self, raw: Page) -> None:
+        keep, index = self._reshow_target or (None, 0)
+        await self._show(raw, index)
+        self._reshow_target = None
+        ids = [item.post.id for item in self.grid.items]
+        if keep in ids:
+            self.grid.cursor = ids.index(keep)
+
+    def refilter(self) -> None:
+        """Apply a changed blacklist (to the page as loaded, not as last filtered)."""
+        raw = self._raw_page()
+        if raw is not None:
+            self.run_worker(self._show(raw, self.grid.cursor), group="show", exclusive=True)
+
+    def empty_message(self) -> str:
+        """An empty set, or a page whose posts were all removed."""
+        if self._all_removed:
+            return "every post on this page was removed from the set (u undoes the last)"
+        return "this set has no posts yet: add some with s or a from a search"
+
+    # ---- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit and delete only your own set; remove only from a set you can edit."""
+        if action in _OWNER_ONLY:
+            return True if self.owned else None
+        if action == "remove_from_set":
+            # None lets `x` fall through to the app: remove from your active set.
+            return True if self.my_choice() is not None and self.target_posts() else None
+        return super().check_action(action, parameters)
+
+    def action_remove_from_set(self) -> None:
+        """Remove the marked (else the focused) posts from this set."""
+        choice = self.my_choice()
+        if choice is None:
+            return
+        posts = [p for p in self.target_posts() if p.id in self.members]
+        if not posts:
+            self.notify("not in this set", markup=False)
+            return
+        if self._is_active() and not self._loading():
+            self._remove(posts, choice)
+        else:
+            self.run_worker(
+                self._activate_and_remove(posts, choice),
+                group="set-remove",
+                exclusive=True,
+                exit_on_error=False,
+            )
+
+    async def _activate_and_remove(self, posts: list[Post], choice: SetChoice) -> None:
+        # Removal goes through the active set so that undo and rollback reach this screen;
+        # it waits for the members so that the optimistic change is not lost in a load.
+        await self._wait_for_loads()
+        if not self._is_active():
+            worker = self._activate(choice)
+            await self._wait_for_loads()
+            if worker.state != WorkerState.SUCCESS or not self._is_active():
+                return
+        self._remove(posts, choice)
+
+    def _remove(self, posts: list[Post], choice: SetChoice) -> None:
+        try:
+            self.e621_app.session.remove_from_set(posts, choice.id)
+        except NotLoggedIn as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        what = f"#{posts[0].id}" if len(posts) == 1 else f"{len(posts)} posts"
+        self.notify(f"removing {what} from {one_line(choice.name, 40)}", markup=False)
+        self.actions_done()
+
+    def action_edit_set(self) -> None:
+        """Rename, re-describe or change the visibility of this set."""
+        if self.owned:
+            run_set_flow(self.e621_app, edit_set, self.set_id)
+
+    def action_delete_set(self) -> None:
+        """Delete this set (after a confirmation) and leave its screen."""
+        if self.owned:
+            run_set_flow(self.e621_app, delete_set, self.set_id)
+
+
+# ---- flows shared by the set screen and the command palette --------------------------------
+
+
+def set_screens(app: E621App, set_id: int) -> list[SetScreen]:
+    """The open screens showing set ``set_id``, topmost first."""
+    return [
+        s for s in reversed(app.screen_stack) if isinstance(s, SetScreen) and s.set_id == set_id
+    ]
+
+
+def run_set_flow(app: E621App, flow: SetFlow, set_id: int) -> None:
+    """Run `edit_set` or `delete_set` in an app worker (it outlives a popped set screen)."""
+    app.run_worker(flow(app, set_id), group="set-manage", exclusive=True, exit_on_error=False)
+
+
+async def _current_set(app: E621App, set_id: int) -> PostSet | None:
+    for screen in set_screens(app, set_id):
+        if screen.set_feed.post_set is not None:
+            return screen.set_feed.post_set
+    try:
+        return await app.session.client.post_set(set_id)
+    except ApiError as exc:
+        app.report(exc, f"loading set #{set_id}")
+        return None
+
+
+async def edit_set(app: E621App, set_id: int) -> None:
+    """Show the edit form for one of your sets; saved changes show everywhere at once."""
+    from e621tui.ui.dialogs.edit_set import EditSetDialog, SetChanges
+
+    post_set = await _current_set(app, set_id)
+    if post_set is None:
+        return
+
+    async def save(changes: SetChanges) -> None:
+        await app.session.update_set(
+            set_id,
+            name=_text(changes, "name"),
+            shortname=_text(changes, "shortname"),
+            description=_text(changes, "description"),
+            is_public=_flag(changes, "is_public"),
+        )
+
+    changes: SetChanges | None = await app.push_screen_wait(EditSetDialog(post_set, save))
+    if changes is None:
+        return
+    if not changes:
+        app.notify("nothing changed", markup=False)
+        return
+    screens = set_screens(app, set_id)
+    shown = [post_set, *(s.set_feed.post_set for s in screens if s.set_feed.post_set)]
+    for target in {id(item): item for item in shown}.values():
+        for key, value in changes.items():
+            setattr(target, key, value)
+    for screen in screens:
+        screen.refresh_header()
+    app.notify(f"saved set “{one_line(post_set.name, 60)}”", markup=False)
+
+
+async def delete_set(app: E621App, set_id: int) -> None:
+    """Ask, then delete one of your sets and leave its screen."""
+    from e621tui.ui.dialogs.confirm import ConfirmDialog
+
+    post_set = await _current_set(app, set_id)
+    if post_set is None:
+        return
+    screens = set_screens(app, set_id)
+    count = len(screens[0].members) if screens else len(post_set.post_ids)
+    name = one_line(post_set.name, 60)
+    posts = "1 post" if count == 1 else f"{count} posts"
+    sure: bool = await app.push_screen_wait(
+        ConfirmDialog(
+            f"Delete set “{name}” ({posts})? This cannot be undone.", yes="Delete", no="Keep"
+        )
+    )
+    if not sure:
+        return
+    try:
+        await app.session.delete_set(set_id)
+    except (ApiError, NotLoggedIn) as exc:
+        app.report(exc, f"deleting set “{name}”")
+        return
+    app.notify(f"deleted set “{name}”", markup=False)
+    for screen in screens:
+        screen.deleted = True
+        screen.refresh_header()
+        screen.refresh_bindings()
+    if isinstance(app.screen, SetScreen) and app.screen.set_id == set_id:
+        app.pop_screen()
+
+
+def _text(changes: dict[str, str | bool], key: str) -> str | None:
+    value = changes.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _flag(changes: dict[str, str | bool], key: str) -> bool | None:
+    value = changes.get(key)
+    return value if isinstance(value, bool) else None
