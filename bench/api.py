@@ -21,7 +21,7 @@ async def list_posts(server: DevServer) -> None:
     async with E621Client(server.base_url, DEMO_USERNAME, DEMO_API_KEY) as client:
         start = time.perf_counter()
         count = 0
-        async for _post in client.iter_posts(""):
+        async for _post in client.posts.iterate(""):
             count += 1
             if count == 1000:
                 break
@@ -36,7 +36,7 @@ async def load_pool(server: DevServer) -> None:
     async with E621Client(server.base_url, DEMO_USERNAME, DEMO_API_KEY) as client:
         await asyncio.sleep(2.1)  # a fresh rate window, as for a new session
         start = time.perf_counter()
-        pool, posts = await client.pool_posts(pool_id)
+        pool, posts = await client.pools.with_posts(pool_id)
         elapsed = time.perf_counter() - start
     in_order = [p.id for p in posts] == [i for i in pool.post_ids if i in {p.id for p in posts}]
     requests = len(server.api_requests())

@@ -67,7 +67,7 @@ async def test_redirect_to_another_host_drops_credentials(
 ) -> None:
     origin, other, origin_url = hosts
     async with E621Client(origin_url, "someone", SECRET) as client:
-        await client.search_posts(limit=1)
+        await client.posts.search(limit=1)
     assert "authorization" in origin.seen[0]
     assert other.seen, "the redirect was not followed"
     assert all("authorization" not in headers for headers in other.seen)
@@ -80,10 +80,10 @@ async def test_errors_and_logs_never_contain_the_key(
     caplog.set_level(logging.DEBUG)
     async with E621Client(server.base_url, DEMO_USERNAME, SECRET, max_attempts=1) as client:
         with pytest.raises(ApiError) as info:
-            await client.me()
+            await client.account.me()
         server.faults.set("html_5xx", count=1)
         with pytest.raises(ApiError) as info2:
-            await client.search_posts(limit=1)
+            await client.posts.search(limit=1)
     for text in (str(info.value), repr(info.value), str(info2.value), caplog.text):
         assert SECRET not in text
     for record in server.api_requests():
@@ -114,7 +114,7 @@ async def test_a_server_echoing_the_key_gets_it_redacted() -> None:
     try:
         async with E621Client(url, "someone", SECRET, max_attempts=1) as client:
             with pytest.raises(ApiError) as info:
-                await client.search_posts(limit=1)
+                await client.posts.search(limit=1)
     finally:
         httpd.shutdown()
     assert "bad credentials someone:" in str(info.value)

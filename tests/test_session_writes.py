@@ -76,7 +76,7 @@ async def session(server: DevServer, tmp_path: Path) -> AsyncIterator[Session]:
 
 
 async def fetch(session: Session, ids: list[int]) -> list[Post]:
-    posts = session.register(await session.client.posts_by_ids(ids))
+    posts = session.register(await session.client.posts.by_ids(ids))
     assert [p.id for p in posts] == ids
     return posts
 

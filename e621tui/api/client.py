@@ -1,21 +1,25 @@
 """The async e621ng API client: one httpx.AsyncClient, every endpoint the app needs.
 
-The core (`E621Client.request`: scheduling, retries, credentials), posts and pools live here;
-set endpoints come from `endpoints_sets`, favorites/votes/tags/users from `endpoints_account`.
+The client owns the transport (`E621Client.request`: scheduling, retries, credentials); the
+endpoints are grouped by what they touch and composed as attributes: ``client.posts``,
+``client.pools``, ``client.sets``, ``client.account`` and ``client.tags``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
 from e621tui.api.endpoints.account import AccountEndpoints
+from e621tui.api.endpoints.pools import PoolEndpoints
+from e621tui.api.endpoints.posts import PostEndpoints
 from e621tui.api.endpoints.sets import MAX_SET_IDS, SetEndpoints
+from e621tui.api.endpoints.tags import TagEndpoints
 from e621tui.api.errors import ApiError, AuthError, NetworkError, Throttled
 from e621tui.api.http import (
     RETRY_STATUSES,
@@ -25,16 +29,6 @@ from e621tui.api.http import (
     user_agent,
 )
 from e621tui.api.limiter import Priority, RequestScheduler, Ticket
-from e621tui.api.models import (
-    Pool,
-    Post,
-    convert,
-    convert_many,
-    decode_post,
-    decode_posts,
-    unwrap,
-)
-from e621tui.api.query import ID_CHUNK, MAX_LIMIT, MAX_PAGE, paging_mode
 
 
 @dataclass
@@ -57,7 +51,7 @@ def _sent_tracer(ticket: Ticket, clock: Callable[[], float]) -> Callable[..., An
     return trace
 
 
-class E621Client(SetEndpoints, AccountEndpoints):
+class E621Client:
     """Talks to one e621ng site.
 
     Args:
@@ -109,6 +103,11 @@ class E621Client(SetEndpoints, AccountEndpoints):
             transport=transport,
             event_hooks={"request": [self._guard_credentials]},
         )
+        self.posts = PostEndpoints(self)
+        self.pools = PoolEndpoints(self, self.posts)
+        self.sets = SetEndpoints(self)
+        self.account = AccountEndpoints(self)
+        self.tags = TagEndpoints(self)
 
     def set_credentials(self, username: str | None, api_key: str | None) -> None:
         """Log in as another account, or out (both None); the User-Agent follows."""
@@ -222,148 +221,6 @@ class E621Client(SetEndpoints, AccountEndpoints):
             delay = max(delay, 10.0 * self.backoff_base)
         jitter: float = random.uniform(0.75, 1.25)
         return min(delay, 60.0) * jitter
-
-    # ---- posts ---------------------------------------------------------------------------
-
-    async def search_posts(
-        self,
-        tags: str = "",
-        *,
-        limit: int | None = None,
-        page: int | str | None = None,
-        priority: Priority = Priority.USER,
-        group: str | None = None,
-    ) -> list[Post]:
-        """One page of ``/posts.json``.
-
-        Args:
-            tags: The tag query.
-            limit: Posts per page, 1..320 (the site's default when None).
-            page: A page number (1..750) or a cursor ``"b<id>"`` / ``"a<id>"``.
-        """
-        params: dict[str, Any] = {}
-        if tags.strip():
-            params["tags"] = tags.strip()
-        if limit is not None:
-            if not 0 <= limit <= MAX_LIMIT:
-                raise ValueError(f"limit must be between 0 and {MAX_LIMIT}")
-            params["limit"] = limit
-        if page is not None:
-            if isinstance(page, int) and not 1 <= page <= MAX_PAGE:
-                raise ValueError(f"page must be between 1 and {MAX_PAGE}")
-            params["page"] = page
-        body = await self.request(
-            "GET", "/posts.json", params=params, priority=priority, group=group
-        )
-        posts, _skipped = decode_posts(body)
-        return posts
-
-    async def iter_posts(
-        self, tags: str = "", *, limit: int = MAX_LIMIT, priority: Priority = Priority.USER
-    ) -> AsyncIterator[Post]:
-        """Every post of a query, page by page, without gaps or duplicates.
-
-        Default and id-ordered queries walk ``b<id>`` (or ``a<id>`` for ``order:id``) cursors;
-        other ``order:`` queries walk numbered pages up to the site's 750.
-        """
-        mode = paging_mode(tags)
-        seen: set[int] = set()
-        page: int | str | None = None if mode != "asc" else "a0"
-        number = 1
-        while True:
-            if mode == "numbered":
-                page = number
-            batch = await self.search_posts(tags, limit=limit, page=page, priority=priority)
-            if not batch:
-                return
-            if mode == "asc":
-                batch = sorted(batch, key=lambda p: p.id)
-            for post in batch:
-                if post.id not in seen:
-                    seen.add(post.id)
-                    yield post
-            if mode == "desc":
-                page = f"b{min(p.id for p in batch)}"
-            elif mode == "asc":
-                page = f"a{max(p.id for p in batch)}"
-            else:
-                number += 1
-                if number > MAX_PAGE:
-                    return
-            if len(batch) < limit:
-                return
-
-    async def post(self, post_id: int, *, priority: Priority = Priority.USER) -> Post:
-        """One post by id (deleted posts come back with ``flags.deleted`` and null URLs)."""
-        body = await self.request("GET", f"/posts/{int(post_id)}.json", priority=priority)
-        return decode_post(body)
-
-    async def posts_by_ids(
-        self,
-        ids: Iterable[int],
-        *,
-        include_deleted: bool = True,
-        chunk: int = ID_CHUNK,
-        priority: Priority = Priority.USER,
-        group: str | None = None,
-    ) -> list[Post]:
-        """Posts for ``ids`` in the order given (missing ones left out), ``id:`` chunks of ≤100."""
-        wanted = list(dict.fromkeys(int(i) for i in ids))
-        found: dict[int, Post] = {}
-        for start in range(0, len(wanted), chunk):
-            part = wanted[start : start + chunk]
-            tags = "id:" + ",".join(str(i) for i in part)
-            if include_deleted:
-                tags += " status:any"
-            batch = await self.search_posts(tags, limit=len(part), priority=priority, group=group)
-            for post in batch:
-                found[post.id] = post
-        return [found[i] for i in wanted if i in found]
-
-    # ---- pools ---------------------------------------------------------------------------
-
-    async def pools(
-        self,
-        *,
-        name: str | None = None,
-        ids: Sequence[int] | None = None,
-        category: str | None = None,
-        order: str | None = None,
-        limit: int | None = None,
-        page: int | None = None,
-        priority: Priority = Priority.USER,
-    ) -> list[Pool]:
-        """Search ``/pools.json``."""
-        params: dict[str, Any] = {}
-        if name:
-            params["search[name_matches]"] = name
-        if ids:
-            params["search[id]"] = ",".join(str(int(i)) for i in ids[:320])
-        if category:
-            params["search[category]"] = category
-        if order:
-            params["search[order]"] = order
-        if limit is not None:
-            params["limit"] = limit
-        if page is not None:
-            params["page"] = page
-        body = await self.request("GET", "/pools.json", params=params, priority=priority)
-        pools, _ = convert_many(unwrap(body, "pools"), Pool)
-        return pools
-
-    async def pool(self, pool_id: int, *, priority: Priority = Priority.USER) -> Pool:
-        """One pool, with ``post_ids`` in reading order."""
-        body = await self.request("GET", f"/pools/{int(pool_id)}.json", priority=priority)
-        return convert(body, Pool)
-
-    async def pool_posts(
-        self, pool: Pool | int, *, priority: Priority = Priority.USER
-    ) -> tuple[Pool, list[Post]]:
-        """A pool and all its posts in pool order (1 + ⌈n/100⌉ requests)."""
-        if not isinstance(pool, Pool):
-            pool = await self.pool(pool, priority=priority)
-        posts = await self.posts_by_ids(pool.post_ids, priority=priority)
-        return pool, posts
 
 
 __all__ = ["MAX_SET_IDS", "ClientStatus", "E621Client"]

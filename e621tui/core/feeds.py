@@ -190,7 +190,7 @@ class SearchFeed(Feed):
             low, high = self._raw_bounds[index - 1]
             page = f"a{high}" if mode == "asc" else f"b{low}"
         prio_group = self.group if priority == Priority.PREFETCH else None
-        posts = await self.client.search_posts(
+        posts = await self.client.posts.search(
             self.query, limit=self.page_size, page=page, priority=priority, group=prio_group
         )
         if mode == "asc":
@@ -216,7 +216,7 @@ class IdListFeed(Feed):
         start = index * self.page_size
         ids = self.post_ids[start : start + self.page_size]
         prio_group = self.group if priority == Priority.PREFETCH else None
-        posts = await self.client.posts_by_ids(ids, priority=priority, group=prio_group)
+        posts = await self.client.posts.by_ids(ids, priority=priority, group=prio_group)
         return posts, start + self.page_size >= len(self.post_ids)
 
 
@@ -248,7 +248,7 @@ async def open_pool(
     client: E621Client, pool_id: int, page_size: int, register: Callable[[list[Post]], list[Post]]
 ) -> PoolFeed:
     """Fetch a pool (one request) and make its feed."""
-    pool = await client.pool(pool_id)
+    pool = await client.pools.get(pool_id)
     return PoolFeed(
         client=client, page_size=page_size, register=register, post_ids=pool.post_ids, pool=pool
     )
@@ -258,7 +258,7 @@ async def open_set(
     client: E621Client, set_id: int, page_size: int, register: Callable[[list[Post]], list[Post]]
 ) -> SetFeed:
     """Fetch a set (one request) and make its feed."""
-    post_set = await client.post_set(set_id)
+    post_set = await client.sets.get(set_id)
     return SetFeed(
         client=client,
         page_size=page_size,

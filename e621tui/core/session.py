@@ -192,7 +192,7 @@ class Session(SetOps, WriteOps):
         if not self.client.logged_in or not self.client.username:
             return False
         try:
-            self.user = await self.client.me()
+            self.user = await self.client.account.me()
         except AuthError:
             self.login_message = (
                 "the API key was not accepted (wrong or expired); browsing anonymously"
@@ -243,7 +243,7 @@ class Session(SetOps, WriteOps):
     async def save_blacklist(self, text: str) -> str:
         """Save the account blacklist to the site (when logged in); return where it went."""
         if self.user is not None:
-            await self.client.update_blacklist(self.user.id, text)
+            await self.client.account.update_blacklist(self.user.id, text)
             self.account_blacklist = Blacklist.parse(text)
             return "account"
         self.local_blacklist = Blacklist.parse(text)
@@ -301,7 +301,7 @@ class Session(SetOps, WriteOps):
 
     async def post(self, post_id: int) -> Post:
         """One post, fresh from the site."""
-        return self.register([await self.client.post(post_id)])[0]
+        return self.register([await self.client.posts.get(post_id)])[0]
 
     # ---- writes (favorites, votes, set edits and undo are in WriteOps) --------------------
 

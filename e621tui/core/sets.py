@@ -15,7 +15,7 @@ class SetOps(SessionOps):
         """The sets you own or maintain."""
         if not self.logged_in:
             raise NotLoggedIn()
-        self.my_sets = await self.client.sets_for_select()
+        self.my_sets = await self.client.sets.for_select()
         return self.my_sets
 
     async def set_active(self, choice: SetChoice | None) -> None:
@@ -32,7 +32,7 @@ class SetOps(SessionOps):
             return
         self.members_loading = True
         try:
-            post_set = await self.client.post_set(choice.id, priority=Priority.NORMAL)
+            post_set = await self.client.sets.get(choice.id, priority=Priority.NORMAL)
         except BaseException:
             if self.active_set == choice:
                 self.active_set = None
@@ -57,7 +57,7 @@ class SetOps(SessionOps):
         """Create a set (validation errors raise `InvalidQuery` with per-field errors)."""
         if not self.logged_in:
             raise NotLoggedIn()
-        created = await self.client.create_post_set(
+        created = await self.client.sets.create(
             name, shortname, description=description, is_public=is_public
         )
         choice = SetChoice(id=created.id, name=created.name.replace("_", " "), owned=True)
@@ -76,7 +76,7 @@ class SetOps(SessionOps):
         """Edit a set's details (only the fields given); a 422 raises `InvalidQuery`."""
         if not self.logged_in:
             raise NotLoggedIn()
-        await self.client.update_post_set(
+        await self.client.sets.update(
             set_id, name=name, shortname=shortname, description=description, is_public=is_public
         )
         if name is not None:
@@ -93,7 +93,7 @@ class SetOps(SessionOps):
         """Delete a set; it stops being one of yours and, if it was active, nothing is active."""
         if not self.logged_in:
             raise NotLoggedIn()
-        await self.client.delete_post_set(set_id)
+        await self.client.sets.delete(set_id)
         self.my_sets = [s for s in self.my_sets if s.id != set_id]
         if self.active_set is not None and self.active_set.id == set_id:
             self.active_set = None

@@ -186,7 +186,7 @@ class E621App(DialogActions):
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.first_page_shown.wait(), timeout=10)
         try:
-            sets = await self.session.client.sets_for_select(priority=Priority.PREFETCH)
+            sets = await self.session.client.sets.for_select(priority=Priority.PREFETCH)
         except ApiError as exc:
             self.report(exc, "loading your sets")
             return

@@ -1,29 +1,26 @@
-"""Account endpoints: favorites, votes, tag autocomplete, users and the account blacklist."""
+"""Account endpoints: favorites, votes, users and the account blacklist."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import quote
 
-from e621tui.api.endpoints.base import Endpoints
+from e621tui.api.endpoints.base import EndpointGroup
 from e621tui.api.errors import ApiError, DecodeError
 from e621tui.api.limiter import Priority
 from e621tui.api.models import (
     FavoriteResult,
     Post,
-    TagSuggestion,
     User,
     VoteResult,
     convert,
-    convert_many,
     decode_favorite,
     decode_posts,
-    unwrap,
 )
 
 
-class AccountEndpoints(Endpoints):
-    """Favorites, votes, tags and users for `E621Client`."""
+class AccountEndpoints(EndpointGroup):
+    """Favorites, votes, users and the account blacklist (``client.account``)."""
 
     # ---- favorites and votes ---------------------------------------------------------------
 
@@ -41,14 +38,16 @@ class AccountEndpoints(Endpoints):
             params["user_id"] = user_id
         if limit is not None:
             params["limit"] = limit
-        body = await self.request("GET", "/favorites.json", params=params, priority=priority)
+        body = await self._api.request("GET", "/favorites.json", params=params, priority=priority)
         posts, _ = decode_posts(body)
         return posts
 
     async def add_favorite(self, post_id: int) -> FavoriteResult:
         """Favorite a post; "already favorited" counts as success."""
         try:
-            body = await self.request("POST", "/favorites.json", data={"post_id": int(post_id)})
+            body = await self._api.request(
+                "POST", "/favorites.json", data={"post_id": int(post_id)}
+            )
         except ApiError as exc:
             if exc.status == 422 and "already favorited" in exc.message.lower():
                 return FavoriteResult(post_id=int(post_id))
@@ -57,14 +56,14 @@ class AccountEndpoints(Endpoints):
 
     async def remove_favorite(self, post_id: int) -> FavoriteResult:
         """Unfavorite a post (a no-op success if it was not a favorite)."""
-        body = await self.request("DELETE", f"/favorites/{int(post_id)}.json")
+        body = await self._api.request("DELETE", f"/favorites/{int(post_id)}.json")
         return decode_favorite(body, int(post_id))
 
     async def vote(self, post_id: int, score: int) -> VoteResult:
         """Set your vote to +1 or -1 (``no_unvote=true``, so a retry never undoes it)."""
         if score not in (1, -1):
             raise ValueError("score must be 1 or -1")
-        body = await self.request(
+        body = await self._api.request(
             "POST",
             f"/posts/{int(post_id)}/votes.json",
             data={"score": score, "no_unvote": "true"},
@@ -77,29 +76,9 @@ class AccountEndpoints(Endpoints):
 
     async def unvote(self, post_id: int) -> None:
         """Remove your vote."""
-        await self.request("DELETE", f"/posts/{int(post_id)}/votes.json")
+        await self._api.request("DELETE", f"/posts/{int(post_id)}/votes.json")
 
-    # ---- tags and users --------------------------------------------------------------------
-
-    async def autocomplete(
-        self, text: str, *, priority: Priority = Priority.USER
-    ) -> list[TagSuggestion]:
-        """Tag suggestions for a prefix; short input and metatags return nothing without a request.
-
-        A newer autocomplete request replaces an older one still waiting for a slot.
-        """
-        prefix = text.strip().lstrip("-~").lower()
-        if len(prefix) < 3 or ":" in prefix:
-            return []
-        body = await self.request(
-            "GET",
-            "/tags/autocomplete.json",
-            params={"search[name_matches]": prefix},
-            priority=priority,
-            key="autocomplete",
-        )
-        items, _ = convert_many(unwrap(body, "tags") if body is not None else [], TagSuggestion)
-        return items
+    # ---- users --------------------------------------------------------------------
 
     async def user(
         self,
@@ -112,7 +91,7 @@ class AccountEndpoints(Endpoints):
         ident = str(name_or_id).strip().replace(" ", "_")
         if not ident:
             raise ValueError("no user given")
-        body = await self.request(
+        body = await self._api.request(
             "GET",
             f"/users/{quote(ident, safe='')}.json",
             priority=priority,
@@ -122,13 +101,13 @@ class AccountEndpoints(Endpoints):
 
     async def me(self) -> User:
         """Your own account (checks the API key once)."""
-        if not self.username:
+        if not self._api.username:
             raise DecodeError("not logged in")
-        return await self.user(self.username, anonymous_fallback=False)
+        return await self.user(self._api.username, anonymous_fallback=False)
 
     async def update_blacklist(self, user_id: int, blacklist: str) -> None:
         """Save the account's blacklist."""
-        await self.request(
+        await self._api.request(
             "PATCH", f"/users/{int(user_id)}.json", data={"user[blacklisted_tags]": blacklist}
         )
 

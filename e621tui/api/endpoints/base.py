@@ -1,16 +1,19 @@
-"""The one method the endpoint mixins need from the client that inherits them."""
+"""What an endpoint group needs from the client: one way to send a request."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from e621tui.api.limiter import Priority
 
 
-class Endpoints:
-    """Base of the endpoint mixins: `E621Client` provides the real `request` and `username`."""
+class Requester(Protocol):
+    """The client's request method (scheduling, retries and credentials live there)."""
 
-    username: str | None
+    @property
+    def username(self) -> str | None:
+        """The account name the requests carry, or None when anonymous."""
+        ...
 
     async def request(
         self,
@@ -25,7 +28,14 @@ class Endpoints:
         anonymous_fallback: bool = True,
     ) -> Any:
         """Send one API request and return its decoded JSON (see `E621Client.request`)."""
-        raise NotImplementedError
+        ...
 
 
-__all__ = ["Endpoints"]
+class EndpointGroup:
+    """Base of the endpoint groups: holds the `Requester` they send through."""
+
+    def __init__(self, api: Requester) -> None:
+        self._api = api
+
+
+__all__ = ["EndpointGroup", "Requester"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from e621tui.api.endpoints.base import Endpoints
+from e621tui.api.endpoints.base import EndpointGroup
 from e621tui.api.limiter import Priority
 from e621tui.api.models import PostSet, SetChoice, convert, convert_many, decode_set_choices, unwrap
 
@@ -13,10 +13,10 @@ from e621tui.api.models import PostSet, SetChoice, convert, convert_many, decode
 MAX_SET_IDS = 320
 
 
-class SetEndpoints(Endpoints):
-    """``/post_sets`` for `E621Client`."""
+class SetEndpoints(EndpointGroup):
+    """``/post_sets`` (``client.sets``)."""
 
-    async def post_sets(
+    async def search(
         self,
         *,
         name: str | None = None,
@@ -43,21 +43,21 @@ class SetEndpoints(Endpoints):
         ):
             if value is not None and value != "":
                 params[key] = value
-        body = await self.request("GET", "/post_sets.json", params=params, priority=priority)
+        body = await self._api.request("GET", "/post_sets.json", params=params, priority=priority)
         sets, _ = convert_many(unwrap(body, "post_sets"), PostSet)
         return sets
 
-    async def post_set(self, set_id: int, *, priority: Priority = Priority.USER) -> PostSet:
+    async def get(self, set_id: int, *, priority: Priority = Priority.USER) -> PostSet:
         """One set, with ``post_ids``."""
-        body = await self.request("GET", f"/post_sets/{int(set_id)}.json", priority=priority)
+        body = await self._api.request("GET", f"/post_sets/{int(set_id)}.json", priority=priority)
         return convert(body, PostSet)
 
-    async def sets_for_select(self, *, priority: Priority = Priority.USER) -> list[SetChoice]:
+    async def for_select(self, *, priority: Priority = Priority.USER) -> list[SetChoice]:
         """The sets you own or maintain (needs login)."""
-        body = await self.request("GET", "/post_sets/for_select.json", priority=priority)
+        body = await self._api.request("GET", "/post_sets/for_select.json", priority=priority)
         return decode_set_choices(body)
 
-    async def create_post_set(
+    async def create(
         self,
         name: str,
         shortname: str,
@@ -74,10 +74,10 @@ class SetEndpoints(Endpoints):
             "post_set[is_public]": "true" if is_public else "false",
             "post_set[transfer_on_delete]": "true" if transfer_on_delete else "false",
         }
-        body = await self.request("POST", "/post_sets.json", data=data)
+        body = await self._api.request("POST", "/post_sets.json", data=data)
         return convert(body, PostSet)
 
-    async def update_post_set(
+    async def update(
         self,
         set_id: int,
         *,
@@ -96,11 +96,11 @@ class SetEndpoints(Endpoints):
             data["post_set[description]"] = description
         if is_public is not None:
             data["post_set[is_public]"] = "true" if is_public else "false"
-        await self.request("PATCH", f"/post_sets/{int(set_id)}.json", data=data)
+        await self._api.request("PATCH", f"/post_sets/{int(set_id)}.json", data=data)
 
-    async def delete_post_set(self, set_id: int) -> None:
+    async def delete(self, set_id: int) -> None:
         """Delete a set."""
-        await self.request("DELETE", f"/post_sets/{int(set_id)}.json")
+        await self._api.request("DELETE", f"/post_sets/{int(set_id)}.json")
 
     async def _edit_set(self, set_id: int, action: str, post_ids: Sequence[int]) -> PostSet | None:
         ids = list(dict.fromkeys(int(i) for i in post_ids))
@@ -109,16 +109,16 @@ class SetEndpoints(Endpoints):
         if len(ids) > MAX_SET_IDS:
             raise ValueError(f"at most {MAX_SET_IDS} posts per request")
         data = {"post_ids[]": ids}
-        body = await self.request("POST", f"/post_sets/{int(set_id)}/{action}.json", data=data)
+        body = await self._api.request("POST", f"/post_sets/{int(set_id)}/{action}.json", data=data)
         if isinstance(body, dict) and "id" in body:
             return convert(body, PostSet)
         return None
 
-    async def add_to_set(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
+    async def add_posts(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
         """Add up to 320 posts to a set (idempotent: present ids are ignored by the site)."""
         return await self._edit_set(set_id, "add_posts", post_ids)
 
-    async def remove_from_set(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
+    async def remove_posts(self, set_id: int, post_ids: Sequence[int]) -> PostSet | None:
         """Remove up to 320 posts from a set (idempotent)."""
         return await self._edit_set(set_id, "remove_posts", post_ids)
 

@@ -107,15 +107,15 @@ class WriteTracker:
         post_id = action.post_ids[0]
         post = self.session.posts.get(post_id)
         if action.kind == "favorite":
-            fav = await client.add_favorite(post_id)
+            fav = await client.account.add_favorite(post_id)
             if post is not None and fav.favorite_count is not None:
                 post.fav_count = fav.favorite_count
         elif action.kind == "unfavorite":
-            fav = await client.remove_favorite(post_id)
+            fav = await client.account.remove_favorite(post_id)
             if post is not None and fav.favorite_count is not None:
                 post.fav_count = fav.favorite_count
         elif action.kind == "vote":
-            result = await client.vote(post_id, action.score or 1)
+            result = await client.account.vote(post_id, action.score or 1)
             if post is not None:
                 post.score.total, post.score.up, post.score.down = (
                     result.score,
@@ -124,13 +124,13 @@ class WriteTracker:
                 )
                 post.vote = result.our_score
         elif action.kind == "unvote":
-            await client.unvote(post_id)
+            await client.account.unvote(post_id)
         elif action.kind == "set_add":
             assert action.set_id is not None
-            await client.add_to_set(action.set_id, action.post_ids)
+            await client.sets.add_posts(action.set_id, action.post_ids)
         elif action.kind == "set_remove":
             assert action.set_id is not None
-            await client.remove_from_set(action.set_id, action.post_ids)
+            await client.sets.remove_posts(action.set_id, action.post_ids)
         if post is not None and action.kind not in ("set_add", "set_remove"):
             self.session._emit(PostsChanged(frozenset({post_id})))
 

@@ -305,7 +305,7 @@ async def _current_set(app: E621App, set_id: int) -> PostSet | None:
         if screen.set_feed.post_set is not None:
             return screen.set_feed.post_set
     try:
-        return await app.session.client.post_set(set_id)
+        return await app.session.client.sets.get(set_id)
     except ApiError as exc:
         app.report(exc, f"loading set #{set_id}")
         return None

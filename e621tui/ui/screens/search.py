@@ -38,7 +38,7 @@ class TagSuggester(Suggester):
         if self._latest != value:
             return None  # the user kept typing: this keystroke's request would be stale
         try:
-            items = await self._screen.e621_app.session.client.autocomplete(prefix)
+            items = await self._screen.e621_app.session.client.tags.autocomplete(prefix)
         except ApiError:
             return None
         for item in items:
