@@ -76,8 +76,8 @@ async def test_good_key_logs_in_loads_the_account_and_stores_the_key(
         assert session.logged_in and session.user is not None
         assert session.user.blacklisted_tags  # the demo account has a blacklist
         assert session.blacklist
-        await wait_until(pilot, lambda: bool(session.my_sets))
-        assert any(choice.owned for choice in session.my_sets)
+        await wait_until(pilot, lambda: bool(session.sets.my_sets))
+        assert any(choice.owned for choice in session.sets.my_sets)
         assert store.get(server.base_url, DEMO_USERNAME) == DEMO_API_KEY
         mode = stat.S_IMODE(os.stat(tmp_path / "creds.json").st_mode)
         assert mode == 0o600
@@ -87,7 +87,7 @@ async def test_good_key_logs_in_loads_the_account_and_stores_the_key(
         commands = {title: run for title, _, run in E621Commands(app.screen)._commands()}
         commands["account: Log out"]()
         await wait_until(pilot, lambda: "anonymous" in status_text(app))
-        assert not session.logged_in and session.user is None and not session.my_sets
+        assert not session.logged_in and session.user is None and not session.sets.my_sets
         assert store.get(server.base_url, DEMO_USERNAME) is None
         assert "account: Log in" in {t for t, _, _ in E621Commands(app.screen)._commands()}
 

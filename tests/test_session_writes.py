@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from e621tui.api.models import Post, SetChoice
-from e621tui.core.session import Event, Session, WriteFailed, WritesChanged
+from e621tui.api.models import Post, PostSet, SetChoice
+from e621tui.core.events import Event, WriteFailed, WritesChanged
+from e621tui.core.session import Session
 from e621tui.devserver import DEMO_USER_ID, DEMO_USERNAME, DevServer
 from tests.conftest import make_session
 
@@ -60,15 +61,15 @@ async def quiet(server: DevServer, seconds: float = 1.15) -> None:
 
 
 async def settle(session: Session, timeout: float = FLUSH) -> None:
-    assert session.outbox is not None
-    assert await session.outbox.flush(timeout=timeout), "writes still pending"
+    assert session.writes.outbox is not None
+    assert await session.writes.outbox.flush(timeout=timeout), "writes still pending"
 
 
 @pytest.fixture
 async def session(server: DevServer, tmp_path: Path) -> AsyncIterator[Session]:
     """A logged-in session whose outbox is running."""
     s = make_session(server, tmp_path)
-    s.start_outbox()
+    s.writes.start()
     try:
         yield s
     finally:
@@ -87,12 +88,12 @@ async def fetch(session: Session, ids: list[int]) -> list[Post]:
 async def test_favorite_then_undo(server: DevServer, session: Session) -> None:
     (post,) = await fetch(session, untouched_ids(server, 1))
     assert not post.is_favorited
-    action = session.toggle_favorite(post)
+    action = session.writes.toggle_favorite(post)
     assert action.kind == "favorite" and post.is_favorited
     await settle(session)
     assert server.state.is_favorited(DEMO_USERNAME, post.id)
 
-    inverse = session.undo()
+    inverse = session.writes.undo()
     assert inverse is not None and inverse.kind == "unfavorite"
     assert not post.is_favorited  # optimistic
     await settle(session)
@@ -109,12 +110,12 @@ async def test_unfavorite_then_undo(server: DevServer, session: Session) -> None
     (post,) = await fetch(session, [post_id])
     assert post.is_favorited
     before = post.fav_count
-    assert session.toggle_favorite(post).kind == "unfavorite"
+    assert session.writes.toggle_favorite(post).kind == "unfavorite"
     assert post.fav_count == before - 1
     await settle(session)
     assert not server.state.is_favorited(DEMO_USERNAME, post_id)
 
-    inverse = session.undo()
+    inverse = session.writes.undo()
     assert inverse is not None and inverse.kind == "favorite"
     await settle(session)
     assert server.state.is_favorited(DEMO_USERNAME, post_id)
@@ -133,18 +134,18 @@ async def test_vote_then_undo_restores_the_previous_vote(
     assert fresh.vote == 0 and downvoted.vote == -1
     total_before = downvoted.score.total
 
-    session.vote(fresh, 1)
-    session.vote(downvoted, 1)
+    session.writes.vote(fresh, 1)
+    session.writes.vote(downvoted, 1)
     assert downvoted.vote == 1 and downvoted.score.total == total_before + 2  # optimistic
     await settle(session)
     assert state.vote_of(DEMO_USERNAME, fresh_id) == 1
     assert state.vote_of(DEMO_USERNAME, downvoted_id) == 1
 
-    first = session.undo()  # the newest action: the downvoted post's vote
+    first = session.writes.undo()  # the newest action: the downvoted post's vote
     assert first is not None and first.kind == "vote" and first.score == -1
-    second = session.undo()
+    second = session.writes.undo()
     assert second is not None and second.kind == "unvote" and second.post_ids == [fresh_id]
-    assert session.undo() is None  # nothing else was done
+    assert session.writes.undo() is None  # nothing else was done
     await settle(session)
     assert state.vote_of(DEMO_USERNAME, fresh_id) == 0
     assert state.vote_of(DEMO_USERNAME, downvoted_id) == -1
@@ -156,11 +157,11 @@ async def test_set_add_then_undo(server: DevServer, session: Session) -> None:
     set_id = server.state.special["set_demo_small"]
     before = list(server.state.post_set(set_id).post_ids)
     ids = [pid for pid in visible_ids(server)[100:] if pid not in before][:3]
-    session.add_to_set([Post(id=i) for i in ids], set_id)
+    session.writes.add_to_set([Post(id=i) for i in ids], set_id)
     await settle(session)
     assert server.state.post_set(set_id).post_ids == before + ids
 
-    inverse = session.undo()
+    inverse = session.writes.undo()
     assert inverse is not None and inverse.kind == "set_remove" and inverse.post_ids == ids
     await settle(session)
     assert server.state.post_set(set_id).post_ids == before
@@ -170,12 +171,12 @@ async def test_set_remove_then_undo(server: DevServer, session: Session) -> None
     set_id = server.state.special["set_demo_small"]
     before = list(server.state.post_set(set_id).post_ids)
     gone = before[2:4]
-    session.remove_from_set([Post(id=i) for i in gone], set_id)
+    session.writes.remove_from_set([Post(id=i) for i in gone], set_id)
     await settle(session)
     after = server.state.post_set(set_id).post_ids
     assert not set(gone) & set(after) and len(after) == len(before) - 2
 
-    inverse = session.undo()
+    inverse = session.writes.undo()
     assert inverse is not None and inverse.kind == "set_add"
     await settle(session)
     restored = server.state.post_set(set_id).post_ids
@@ -190,10 +191,10 @@ async def test_undo_of_a_set_add_keeps_posts_that_were_already_members(
     new_id = next(pid for pid in visible_ids(server)[100:] if pid not in before)
     # The user selected two posts, one of which was in the set already. In the app the
     # target of a/x/s is always the active set, whose members are known.
-    await session.set_active(SetChoice(id=set_id, name="small", owned=True))
-    session.add_to_set([Post(id=before[0]), Post(id=new_id)], set_id)
+    await session.sets.set_active(SetChoice(id=set_id, name="small", owned=True))
+    session.writes.add_to_set([Post(id=before[0]), Post(id=new_id)], set_id)
     await settle(session)
-    assert session.undo() is not None
+    assert session.writes.undo() is not None
     await settle(session)
     assert sorted(server.state.post_set(set_id).post_ids) == sorted(before)
 
@@ -209,17 +210,17 @@ async def test_700_posts_in_one_action_take_three_requests_each_way(
     ids = visible_ids(server)[:700]
     posts = [Post(id=i) for i in ids]
 
-    add = session.add_to_set(posts, set_id)
+    add = session.writes.add_to_set(posts, set_id)
     await settle(session)
     assert server.state.post_set(set_id).post_ids == ids
     sent = server.api_requests(f"/post_sets/{set_id}/add_posts.json", "POST")
     assert [len(r.form["post_ids[]"]) for r in sent] == [320, 320, 60]
     assert [r.status for r in sent] == [201, 201, 201]
     assert [int(i) for r in sent for i in r.form["post_ids[]"]] == ids
-    assert session.outbox is not None
-    assert next(a for a in session.outbox.recent() if a.id == add.id).state == "done"
+    assert session.writes.outbox is not None
+    assert next(a for a in session.writes.outbox.recent() if a.id == add.id).state == "done"
 
-    session.remove_from_set(posts, set_id)
+    session.writes.remove_from_set(posts, set_id)
     await settle(session)
     assert server.state.post_set(set_id).post_ids == []
     removed = server.api_requests(f"/post_sets/{set_id}/remove_posts.json", "POST")
@@ -232,9 +233,9 @@ async def test_700_posts_in_one_action_take_three_requests_each_way(
 async def _three_writes(server: DevServer, session: Session, posts: list[Post]) -> int:
     """Favorite posts[0], upvote posts[1], add both to a set; return the set id."""
     set_id = server.state.special["set_demo_small"]
-    session.toggle_favorite(posts[0])
-    session.vote(posts[1], 1)
-    session.add_to_set(posts, set_id)
+    session.writes.toggle_favorite(posts[0])
+    session.writes.vote(posts[1], 1)
+    session.writes.add_to_set(posts, set_id)
     return set_id
 
 
@@ -258,7 +259,7 @@ async def test_failing_writes_are_retried_until_applied(
     statuses = [status for _, _, status in writes(server)]
     assert statuses.count(503) == 3
     assert len(statuses) == 6  # each write failed once and succeeded once
-    assert session.outbox is not None and session.outbox.failed() == []
+    assert session.writes.outbox is not None and session.writes.outbox.failed() == []
 
 
 async def test_connection_resets_are_retried_until_applied(
@@ -269,7 +270,7 @@ async def test_connection_resets_are_retried_until_applied(
     set_id = await _three_writes(server, session, posts)
     await settle(session)
     _assert_three_writes_applied(server, posts, set_id)
-    assert session.outbox is not None and session.outbox.failed() == []
+    assert session.writes.outbox is not None and session.writes.outbox.failed() == []
     assert server.faults.mode is None  # both resets were used up
 
 
@@ -280,7 +281,7 @@ async def test_writes_made_while_the_site_is_down_are_sent_when_it_returns(
     server.stop()
     went_down = time.monotonic()
     set_id = await _three_writes(server, session, posts)
-    outbox = session.outbox
+    outbox = session.writes.outbox
     assert outbox is not None
     # Every write has been tried and failed at least once, and the site stayed down ~2 s.
     await until(lambda: all(a.attempts >= 1 for a in outbox.pending()), timeout=10)
@@ -301,18 +302,18 @@ async def test_permanent_refusal_fails_rolls_back_and_tells(
     post_id = next(pid for pid in visible_ids(server)[50:] if pid not in members_before)
     events: list[Event] = []
     session.subscribe(events.append)
-    session.active_set = SetChoice(id=set_id, name="Other's Private Stash", owned=False)
-    session.active_members = set(members_before)
+    session.sets.active = SetChoice(id=set_id, name="Other's Private Stash", owned=False)
+    session.sets.remember(PostSet(id=set_id, post_ids=list(members_before)))
 
-    action = session.add_to_set([Post(id=post_id)])
-    assert post_id in session.active_members  # optimistic
+    action = session.writes.add_to_set([Post(id=post_id)])
+    assert post_id in session.sets.active_members  # optimistic
     await settle(session)
 
-    assert post_id not in session.active_members
-    assert session.active_members == set(members_before)
+    assert post_id not in session.sets.active_members
+    assert session.sets.active_members == set(members_before)
     assert server.state.post_set(set_id).post_ids == members_before
-    assert session.outbox is not None
-    (failed,) = session.outbox.failed()
+    assert session.writes.outbox is not None
+    (failed,) = session.writes.outbox.failed()
     assert failed.id == action.id
     assert failed.error is not None and "Access Denied" in failed.error
     refusals = [e for e in events if isinstance(e, WriteFailed)]
@@ -334,7 +335,7 @@ async def test_writes_left_by_a_crashed_session_are_replayed(
     try:
         posts = await fetch(first, untouched_ids(server, 2))
         set_id = await _three_writes(server, first, posts)
-        assert first.outbox is not None and first.outbox.pending_count() == 3
+        assert first.writes.outbox is not None and first.writes.outbox.pending_count() == 3
     finally:
         await first.close()
     assert writes(server) == []
@@ -342,9 +343,9 @@ async def test_writes_left_by_a_crashed_session_are_replayed(
     await quiet(server)
     second = make_session(server, tmp_path)
     try:
-        assert second.outbox is not None
-        assert second.outbox.replayed_on_start() == 3
-        second.start_outbox()
+        assert second.writes.outbox is not None
+        assert second.writes.outbox.replayed_on_start() == 3
+        second.writes.start()
         await settle(second)
         _assert_three_writes_applied(server, posts, set_id)
         assert len(writes(server)) == 3
@@ -362,7 +363,7 @@ async def test_forty_quick_set_adds_stay_under_the_sites_edit_limit(
     set_id = server.state.special["set_demo_empty"]
     ids = visible_ids(server)[:40]
     for post_id in ids:
-        session.add_to_set([Post(id=post_id)], set_id)
+        session.writes.add_to_set([Post(id=post_id)], set_id)
         await asyncio.sleep(0.25)  # a user pressing `a` four times a second
     await settle(session)
     assert sorted(server.state.post_set(set_id).post_ids) == sorted(ids)

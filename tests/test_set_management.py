@@ -29,7 +29,9 @@ async def open_set(pilot: object, app: E621App, set_id: int) -> SetScreen:
     """Wait until the set screen shows its first page and your sets are known."""
     await wait_until(
         pilot,  # type: ignore[arg-type]
-        lambda: isinstance(app.screen, SetScreen) and loaded(app) and bool(app.session.my_sets),
+        lambda: (
+            isinstance(app.screen, SetScreen) and loaded(app) and bool(app.session.sets.my_sets)
+        ),
     )
     screen = app.screen
     assert isinstance(screen, SetScreen) and screen.set_id == set_id
@@ -90,11 +92,11 @@ async def test_edit_checks_locally_then_on_the_server_then_saves_only_changes(
         assert (after.shortname, after.is_public) == (old_shortname, old_public)
         await wait_until(pilot, lambda: any("saved set" in t for t in texts(app)))
         assert "Night Skies Renamed" in header(screen) and "stars" in header(screen)
-        mine = next(c for c in app.session.my_sets if c.id == set_id)
+        mine = next(c for c in app.session.sets.my_sets if c.id == set_id)
         assert mine.name == "Night Skies Renamed"
-        await wait_until(pilot, lambda: app.session.active_set is not None)
-        assert app.session.active_set is not None
-        assert app.session.active_set.name == "Night Skies Renamed"
+        await wait_until(pilot, lambda: app.session.sets.active is not None)
+        assert app.session.sets.active is not None
+        assert app.session.sets.active.name == "Night Skies Renamed"
 
 
 async def test_delete_asks_first_then_deletes_and_leaves_the_screen(
@@ -104,7 +106,7 @@ async def test_delete_asks_first_then_deletes_and_leaves_the_screen(
     count = len(server.state.post_set(set_id).post_ids)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_set(pilot, app, set_id)
-        await wait_until(pilot, lambda: app.session.active_set is not None)
+        await wait_until(pilot, lambda: app.session.sets.active is not None)
         # "No" sends nothing.
         await pilot.press("D")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
@@ -123,8 +125,8 @@ async def test_delete_asks_first_then_deletes_and_leaves_the_screen(
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
         assert len(server.api_requests(f"/post_sets/{set_id}.json", "DELETE")) == 1
         assert set_id not in server.state.sets
-        assert app.session.active_set is None
-        assert all(c.id != set_id for c in app.session.my_sets)
+        assert app.session.sets.active is None
+        assert all(c.id != set_id for c in app.session.sets.my_sets)
         await wait_until(pilot, lambda: any("deleted set" in t for t in texts(app)))
 
 
@@ -196,19 +198,19 @@ async def test_palette_offers_edit_and_delete_of_the_active_owned_set(
 ) -> None:
     app = make_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: loaded(app) and bool(app.session.my_sets))
+        await wait_until(pilot, lambda: loaded(app) and bool(app.session.sets.my_sets))
         provider = E621Commands(app.screen)
 
         def titles() -> dict[str, object]:
             return {title: callback for title, _, callback in provider._commands()}
 
         assert "set: Edit active set" not in titles()
-        foreign = next(c for c in app.session.my_sets if not c.owned)
-        await app.session.set_active(foreign)
+        foreign = next(c for c in app.session.sets.my_sets if not c.owned)
+        await app.session.sets.set_active(foreign)
         assert "set: Delete active set" not in titles()
         owned_id = server.state.special["set_demo_empty"]
-        owned = next(c for c in app.session.my_sets if c.id == owned_id)
-        await app.session.set_active(owned)
+        owned = next(c for c in app.session.sets.my_sets if c.id == owned_id)
+        await app.session.sets.set_active(owned)
         delete = titles()["set: Delete active set"]
         assert "set: Edit active set" in titles()
         assert callable(delete)
@@ -217,6 +219,6 @@ async def test_palette_offers_edit_and_delete_of_the_active_owned_set(
         assert "(0 posts)" in str(app.screen.query_one(".dialog-question").render())
         await pilot.press("y")
         await wait_until(pilot, lambda: owned_id not in server.state.sets)
-        await wait_until(pilot, lambda: app.session.active_set is None)
+        await wait_until(pilot, lambda: app.session.sets.active is None)
         assert isinstance(app.screen, SearchScreen)
         assert "set: Delete active set" not in titles()

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from e621tui.api.models import SetChoice
+from e621tui.api.models import PostSet, SetChoice
 from e621tui.devserver import DEMO_USERNAME, DevServer
 from e621tui.ui.app import E621App, Start
 from e621tui.ui.screens.grid_screen import GridScreen
@@ -166,8 +166,8 @@ async def test_set_picker_adds_and_a_and_x_use_the_active_set(
 ) -> None:
     app = make_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: loaded(app) and bool(app.session.my_sets))
-        owned = next(c for c in app.session.my_sets if c.owned)
+        await wait_until(pilot, lambda: loaded(app) and bool(app.session.sets.my_sets))
+        owned = next(c for c in app.session.sets.my_sets if c.owned)
         screen = grid_screen(app)
         members = set(server.state.post_set(owned.id).post_ids)
         candidates = [i for i, s in enumerate(screen.grid.items) if s.post.id not in members]
@@ -178,7 +178,7 @@ async def test_set_picker_adds_and_a_and_x_use_the_active_set(
         await pilot.press(*owned.name[:4])
         await pilot.press("enter")
         await wait_until(pilot, lambda: first in server.state.post_set(owned.id).post_ids)
-        assert app.session.active_set is not None and app.session.active_set.id == owned.id
+        assert app.session.sets.active is not None and app.session.sets.active.id == owned.id
         adds = server.api_requests(f"/post_sets/{owned.id}/add_posts.json", "POST")
         assert adds[-1].form["post_ids[]"] == [str(first)]
         # `a` adds the next post without the picker.
@@ -190,15 +190,15 @@ async def test_set_picker_adds_and_a_and_x_use_the_active_set(
         # `x` removes it again.
         await pilot.press("x")
         await wait_until(pilot, lambda: second not in server.state.post_set(owned.id).post_ids)
-        assert second not in app.session.active_members
+        assert second not in app.session.sets.active_members
 
 
 async def test_marked_posts_are_added_in_one_request(server: DevServer, tmp_path: Path) -> None:
     app = make_app(server, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: loaded(app) and bool(app.session.my_sets))
-        owned = next(c for c in app.session.my_sets if c.owned)
-        await app.session.set_active(owned)
+        await wait_until(pilot, lambda: loaded(app) and bool(app.session.sets.my_sets))
+        owned = next(c for c in app.session.sets.my_sets if c.owned)
+        await app.session.sets.set_active(owned)
         screen = grid_screen(app)
         members = set(server.state.post_set(owned.id).post_ids)
         picks = [i for i, s in enumerate(screen.grid.items) if s.post.id not in members][:3]
@@ -220,8 +220,8 @@ async def test_refused_write_rolls_back_visibly(server: DevServer, tmp_path: Pat
         await wait_until(pilot, lambda: loaded(app))
         foreign = server.state.post_set(server.state.special["set_other_private"])
         # Not ours to edit: the site answers 403 and the optimistic membership must roll back.
-        app.session.active_set = SetChoice(id=foreign.id, name=foreign.name, owned=False)
-        app.session.active_members = set(foreign.post_ids)
+        app.session.sets.active = SetChoice(id=foreign.id, name=foreign.name, owned=False)
+        app.session.sets.remember(PostSet(id=foreign.id, post_ids=list(foreign.post_ids)))
         screen = grid_screen(app)
         index = next(
             i for i, s in enumerate(screen.grid.items) if s.post.id not in foreign.post_ids
@@ -229,9 +229,11 @@ async def test_refused_write_rolls_back_visibly(server: DevServer, tmp_path: Pat
         screen.grid.cursor = index
         post_id = screen.grid.items[index].post.id
         await pilot.press("a")
-        assert post_id in app.session.active_members
-        await wait_until(pilot, lambda: post_id not in app.session.active_members)
-        assert app.session.outbox is not None and len(app.session.outbox.failed()) == 1
+        assert post_id in app.session.sets.active_members
+        await wait_until(pilot, lambda: post_id not in app.session.sets.active_members)
+        assert (
+            app.session.writes.outbox is not None and len(app.session.writes.outbox.failed()) == 1
+        )
         texts = [str(n.message) for n in app._notifications]
         assert any("could not add" in t for t in texts)
         assert post_id not in server.state.post_set(foreign.id).post_ids

@@ -254,20 +254,6 @@ async def open_pool(
     )
 
 
-async def open_set(
-    client: E621Client, set_id: int, page_size: int, register: Callable[[list[Post]], list[Post]]
-) -> SetFeed:
-    """Fetch a set (one request) and make its feed."""
-    post_set = await client.sets.get(set_id)
-    return SetFeed(
-        client=client,
-        page_size=page_size,
-        register=register,
-        post_ids=post_set.post_ids,
-        post_set=post_set,
-    )
-
-
 def is_stale_error(exc: BaseException) -> bool:
     """True for errors that only mean "nobody wants this any more"."""
     return isinstance(exc, Dropped | asyncio.CancelledError)
@@ -283,5 +269,4 @@ __all__ = [
     "SetFeed",
     "is_stale_error",
     "open_pool",
-    "open_set",
 ]

@@ -1,11 +1,13 @@
-"""The Session: one per app. Owns the client, the image pipeline, the outbox and the feeds.
+"""The Session: one per app. Composes the client, the image pipeline and the services.
 
-It never imports textual: the app subscribes to its events and turns them into messages.
+``session.sets`` (your sets and every known set's members) and ``session.writes`` (the
+outbox: favorites, votes, set edits, undo) are services the session owns; the session itself
+keeps the account, the blacklist, the one object per post id, and makes feeds. It never
+imports textual: the app subscribes to its events and turns them into messages.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,27 +17,16 @@ import httpx
 
 from e621tui.api.client import E621Client
 from e621tui.api.errors import ApiError, AuthError, BlockedByEdge, NetworkError
-from e621tui.api.limiter import RequestScheduler
-from e621tui.api.models import Post, SetChoice, User
+from e621tui.api.limiter import Priority, RequestScheduler
+from e621tui.api.models import Post, User
 from e621tui.api.query import with_safe_rating
 from e621tui.core.blacklist.rules import Blacklist, BlacklistRule
-from e621tui.core.events import (
-    Event,
-    LoginChanged,
-    MembershipChanged,
-    NetworkTrouble,
-    NothingToDo,
-    NotLoggedIn,
-    PostsChanged,
-    WriteFailed,
-    WritesChanged,
-)
-from e621tui.core.feeds import PoolFeed, SearchFeed, SetFeed, open_pool, open_set
+from e621tui.core.events import Event, LoginChanged, NetworkTrouble
+from e621tui.core.feeds import PoolFeed, SearchFeed, SetFeed, open_pool
 from e621tui.core.images.pipeline import ImagePipeline
-from e621tui.core.sets import SetOps
-from e621tui.core.writes.outbox import Action, Outbox
-from e621tui.core.writes.service import WriteOps
-from e621tui.core.writes.tracker import WriteTracker, describe
+from e621tui.core.sets import SetService
+from e621tui.core.writes.service import WriteService
+from e621tui.core.writes.store import Action
 
 log = logging.getLogger(__name__)
 
@@ -67,29 +58,21 @@ class SessionOptions:
 
 
 @dataclass
-class Session(SetOps, WriteOps):
-    """One browsing session against one site.
-
-    Set management comes from `SetOps`, favorites/votes/set edits/undo from `WriteOps`.
-    """
+class Session:
+    """One browsing session against one site."""
 
     options: SessionOptions
     client: E621Client = field(init=False)
     images: ImagePipeline = field(init=False)
-    outbox: Outbox | None = field(init=False, default=None)
+    sets: SetService = field(init=False)
+    writes: WriteService = field(init=False)
     user: User | None = None
     login_message: str | None = None
     account_blacklist: Blacklist = field(default_factory=Blacklist)
     local_blacklist: Blacklist = field(default_factory=Blacklist)
     show_blacklisted: bool = False
-    my_sets: list[SetChoice] = field(default_factory=list)
-    active_set: SetChoice | None = None
-    active_members: set[int] = field(default_factory=set)
-    members_loading: bool = False
     posts: dict[int, Post] = field(default_factory=dict)
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
-    _outbox_task: asyncio.Task[None] | None = None
-    _writes: WriteTracker = field(init=False)
 
     def __post_init__(self) -> None:
         opts = self.options
@@ -111,8 +94,19 @@ class Session(SetOps, WriteOps):
         )
         self.images.set_base_url(self.client.base_url)
         self.local_blacklist = Blacklist.parse(opts.local_blacklist)
-        self._writes = WriteTracker(self)
-        self._open_outbox()
+        self.sets = SetService(self.client, self._emit, self._pending_writes)
+        self.writes = WriteService(
+            self.client,
+            self.posts,
+            self.sets,
+            self._emit,
+            data_dir=opts.data_dir,
+            account=lambda: self.account,
+        )
+
+    def _pending_writes(self) -> list[Action]:
+        outbox = self.writes.outbox
+        return outbox.pending() if outbox is not None else []
 
     # ---- plumbing ------------------------------------------------------------------------
 
@@ -140,32 +134,9 @@ class Session(SetOps, WriteOps):
         for listener in list(self.listeners):
             listener(event)
 
-    def _open_outbox(self) -> None:
-        if not self.client.logged_in:
-            self.outbox = None
-            return
-        path: Path | str = ":memory:"
-        if self.options.data_dir is not None:
-            path = self.options.data_dir / "outbox.sqlite3"
-        self.outbox = Outbox(
-            path, self._writes.send, account=self.account, on_change=self._writes.changed
-        )
-
-    def start_outbox(self) -> None:
-        """Start sending queued writes (call from inside the running loop)."""
-        if self.outbox is not None and (self._outbox_task is None or self._outbox_task.done()):
-            self._outbox_task = asyncio.get_running_loop().create_task(self.outbox.run())
-
     async def close(self) -> None:
-        """Stop the outbox worker and close connections (pending writes stay on disk)."""
-        if self._outbox_task is not None:
-            self._outbox_task.cancel()
-            try:
-                await self._outbox_task
-            except asyncio.CancelledError:
-                log.debug("outbox worker stopped")
-        if self.outbox is not None:
-            self.outbox.close()
+        """Stop sending writes and close connections (pending writes stay on disk)."""
+        await self.writes.close()
         await self.images.aclose()
         await self.client.aclose()
 
@@ -174,7 +145,7 @@ class Session(SetOps, WriteOps):
         out: list[Post] = []
         for post in posts:
             known = self.posts.get(post.id)
-            if known is not None and self._writes.has_pending(post.id):
+            if known is not None and self.writes.has_pending(post.id):
                 # Keep our optimistic state until the outbox settles.
                 post.is_favorited, post.vote = known.is_favorited, known.vote
                 post.fav_count, post.score = known.fav_count, known.score
@@ -219,13 +190,12 @@ class Session(SetOps, WriteOps):
 
     async def login(self, username: str, api_key: str) -> bool:
         """Switch to an account and check its key."""
-        if self._outbox_task is not None:
-            self._outbox_task.cancel()
+        self.writes.stop_sending()
         self.client.set_credentials(username, api_key)
-        self._open_outbox()
+        self.writes.open()
         ok = await self.check_login()
         if ok:
-            self.start_outbox()
+            self.writes.start()
         return ok
 
     def logout(self) -> None:
@@ -233,12 +203,9 @@ class Session(SetOps, WriteOps):
         self.client.set_credentials(None, None)
         self.user = None
         self.account_blacklist = Blacklist()
-        self.my_sets = []
-        self.active_set = None
-        self.active_members = set()
-        if self._outbox_task is not None:
-            self._outbox_task.cancel()
-        self.outbox = None
+        self.sets.forget()
+        self.writes.stop_sending()
+        self.writes.open()  # anonymous: no outbox
 
     async def save_blacklist(self, text: str) -> str:
         """Save the account blacklist to the site (when logged in); return where it went."""
@@ -296,31 +263,19 @@ class Session(SetOps, WriteOps):
         return await open_pool(self.client, pool_id, self.options.page_size, self.register)
 
     async def post_set(self, set_id: int) -> SetFeed:
-        """A feed of a set's posts."""
-        return await open_set(self.client, set_id, self.options.page_size, self.register)
+        """A feed of a set's posts (its members are remembered by `sets`)."""
+        post_set = await self.sets.read(set_id, priority=Priority.USER)
+        return SetFeed(
+            client=self.client,
+            page_size=self.options.page_size,
+            register=self.register,
+            post_ids=post_set.post_ids,
+            post_set=post_set,
+        )
 
     async def post(self, post_id: int) -> Post:
         """One post, fresh from the site."""
         return self.register([await self.client.posts.get(post_id)])[0]
 
-    # ---- writes (favorites, votes, set edits and undo are in WriteOps) --------------------
 
-    def describe(self, action: Action) -> str:
-        """A short human description of a write."""
-        return describe(action, self)
-
-
-__all__ = [
-    "Event",
-    "LoginChanged",
-    "MembershipChanged",
-    "NetworkTrouble",
-    "NotLoggedIn",
-    "NothingToDo",
-    "PostsChanged",
-    "Session",
-    "SessionOptions",
-    "Shown",
-    "WriteFailed",
-    "WritesChanged",
-]
+__all__ = ["Session", "SessionOptions", "Shown"]

@@ -19,16 +19,16 @@ from textual.worker import Worker, WorkerState
 from e621tui.api.errors import ApiError, Dropped
 from e621tui.api.limiter import Priority
 from e621tui.api.models import Post
-from e621tui.core.session import (
+from e621tui.core.events import (
     Event,
     LoginChanged,
     MembershipChanged,
     NetworkTrouble,
     PostsChanged,
-    Session,
     WriteFailed,
     WritesChanged,
 )
+from e621tui.core.session import Session
 from e621tui.text.sanitize import one_line
 from e621tui.ui.actions.dialogs import DialogActions
 from e621tui.ui.commands import E621Commands
@@ -142,7 +142,7 @@ class E621App(DialogActions):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.session.subscribe(self._on_session_event)
-        self.session.start_outbox()
+        self.session.writes.start()
         query = self.start.value if self.start.kind == "search" else ""
         self.push_screen(SearchScreen(query))
         if self.start.kind == "pool":
@@ -153,7 +153,7 @@ class E621App(DialogActions):
             self.open_post_by_id(int(self.start.value))
         for notice in self.notices:
             self.notify(one_line(notice, 300), severity="warning", markup=False, timeout=8)
-        outbox = self.session.outbox
+        outbox = self.session.writes.outbox
         if outbox is not None and outbox.replayed_on_start():
             self.notify(
                 f"resending {outbox.replayed_on_start()} write(s) left from last time",
@@ -190,8 +190,8 @@ class E621App(DialogActions):
         except ApiError as exc:
             self.report(exc, "loading your sets")
             return
-        if not self.session.my_sets:
-            self.session.my_sets = sets
+        if not self.session.sets.my_sets:
+            self.session.sets.my_sets = sets
             self._broadcast(StatusUpdated())  # e.g. a set screen opened with --set claims it
 
     async def on_unmount(self) -> None:
@@ -231,7 +231,7 @@ class E621App(DialogActions):
 
     def _resend_now(self) -> None:
         """The site answers again: pending writes need not sit out their backoff."""
-        outbox = self.session.outbox
+        outbox = self.session.writes.outbox
         if outbox is None:
             return
         for action in outbox.pending():
@@ -265,9 +265,9 @@ class E621App(DialogActions):
             parts.append((f"{one_line(session.client.username or '', 24)} …", "dim"))
         else:
             parts.append(("anonymous", "dim"))
-        if session.active_set is not None:
-            parts.append((f"set: {one_line(session.active_set.name, 24)}", "cyan"))
-        outbox = session.outbox
+        if session.sets.active is not None:
+            parts.append((f"set: {one_line(session.sets.active.name, 24)}", "cyan"))
+        outbox = session.writes.outbox
         if outbox is not None:
             pending = outbox.pending_count()
             failed = len(outbox.failed())
@@ -331,9 +331,9 @@ class E621App(DialogActions):
         except ApiError as exc:
             self.report(exc, f"opening set #{set_id}")
             return
-        for choice in self.session.my_sets:
+        for choice in self.session.sets.my_sets:
             if choice.id == set_id:
-                self.run_worker(self.session.set_active(choice), group="active-set")
+                self.run_worker(self.session.sets.set_active(choice), group="active-set")
         self.push_screen(SetScreen(feed))
 
     async def action_back(self) -> None:

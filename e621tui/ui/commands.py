@@ -58,7 +58,7 @@ class E621Commands(Provider):
                 ("writes: Undo last", "Undo the newest write", app.action_undo),
                 ("account: Log out", "Forget the stored API key", app.action_logout),
             ]
-            active = session.active_set
+            active = session.sets.active
             if active is not None:
                 commands.append(
                     ("set: Clear active set", "No active set", partial(_clear_active, app))
@@ -124,7 +124,7 @@ def _toggle_bl(app: E621App) -> None:
 
 
 def _clear_active(app: E621App) -> None:
-    app.run_worker(app.session.set_active(None), group="active-set")
+    app.run_worker(app.session.sets.set_active(None), group="active-set")
 
 
 def _set_flow(app: E621App, what: str, set_id: int) -> None:

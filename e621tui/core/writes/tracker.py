@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from e621tui.api.models import Post
-from e621tui.core.writes.outbox import Action
-
-if TYPE_CHECKING:
-    from e621tui.core.session import Session
+from e621tui.api.client import E621Client
+from e621tui.api.models import Post, SetChoice
+from e621tui.core.events import Event, PostsChanged, WriteFailed, WritesChanged
+from e621tui.core.sets import SetService
+from e621tui.core.writes.outbox import Outbox
+from e621tui.core.writes.store import Action
 
 
 def _adjust_vote(post: Post, old: int, new: int) -> None:
@@ -27,7 +28,7 @@ def _adjust_vote(post: Post, old: int, new: int) -> None:
     post.vote = new
 
 
-def describe(action: Action, session: Session | None = None) -> str:
+def describe(action: Action, my_sets: list[SetChoice] | None = None) -> str:
     """A short human description of a write, e.g. "add 3 posts to set #12"."""
     ids = action.post_ids
     what = f"#{ids[0]}" if len(ids) == 1 else f"{len(ids)} posts"
@@ -40,40 +41,52 @@ def describe(action: Action, session: Session | None = None) -> str:
     if action.kind == "unvote":
         return f"clear vote on {what}"
     name = f"set #{action.set_id}"
-    if session is not None:
-        for choice in session.my_sets:
-            if choice.id == action.set_id:
-                name = f"set “{choice.name}”"
+    for choice in my_sets or []:
+        if choice.id == action.set_id:
+            name = f"set “{choice.name}”"
     if action.kind == "set_add":
         return f"add {what} to {name}"
     return f"remove {what} from {name}"
 
 
 class WriteTracker:
-    """Applies writes to the session's state and keeps it honest with the outbox."""
+    """Applies writes to the shown state and keeps it honest with the outbox.
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
+    Args:
+        client: Sends each write (one request per action).
+        posts: The session's one object per post id.
+        sets: Where set members live.
+        emit: Tells the session's listeners about a change.
+    """
+
+    def __init__(
+        self,
+        client: E621Client,
+        posts: dict[int, Post],
+        sets: SetService,
+        emit: Callable[[Event], None],
+    ) -> None:
+        self._client = client
+        self._posts = posts
+        self._sets = sets
+        self._emit = emit
         self._failed_seen: set[int] = set()
+        self.outbox: Outbox | None = None
 
     def has_pending(self, post_id: int) -> bool:
         """True while a favorite/vote for this post is still on its way."""
-        outbox = self.session.outbox
-        if outbox is None:
+        if self.outbox is None:
             return False
         return any(
             post_id in a.post_ids and a.kind not in ("set_add", "set_remove")
-            for a in outbox.pending()
+            for a in self.outbox.pending()
         )
 
     def apply(self, action: Action, *, reverse: bool = False) -> None:
         """Show the effect of ``action`` (or undo that effect when ``reverse``)."""
-        from e621tui.core.session import MembershipChanged, PostsChanged
-
-        session = self.session
         changed: set[int] = set()
         for post_id in action.post_ids:
-            post = session.posts.get(post_id)
+            post = self._posts.get(post_id)
             if action.kind in ("favorite", "unfavorite") and post is not None:
                 want = action.kind == "favorite"
                 if reverse:
@@ -88,24 +101,17 @@ class WriteTracker:
                     new = action.previous or 0
                 _adjust_vote(post, post.vote, new)
                 changed.add(post_id)
-        if action.kind in ("set_add", "set_remove"):
+        if action.kind in ("set_add", "set_remove") and action.set_id is not None:
             adding = (action.kind == "set_add") != reverse
-            if session.active_set is not None and action.set_id == session.active_set.id:
-                if adding:
-                    session.active_members.update(action.post_ids)
-                else:
-                    session.active_members.difference_update(action.post_ids)
-                session._emit(MembershipChanged(action.set_id))
+            self._sets.apply_edit(action.set_id, action.post_ids, adding=adding)
         if changed:
-            session._emit(PostsChanged(frozenset(changed)))
+            self._emit(PostsChanged(frozenset(changed)))
 
     async def send(self, action: Action) -> None:
         """The outbox's sender: one request for one action; update state from the answer."""
-        from e621tui.core.session import PostsChanged
-
-        client = self.session.client
+        client = self._client
         post_id = action.post_ids[0]
-        post = self.session.posts.get(post_id)
+        post = self._posts.get(post_id)
         if action.kind == "favorite":
             fav = await client.account.add_favorite(post_id)
             if post is not None and fav.favorite_count is not None:
@@ -132,13 +138,11 @@ class WriteTracker:
             assert action.set_id is not None
             await client.sets.remove_posts(action.set_id, action.post_ids)
         if post is not None and action.kind not in ("set_add", "set_remove"):
-            self.session._emit(PostsChanged(frozenset({post_id})))
+            self._emit(PostsChanged(frozenset({post_id})))
 
     def changed(self) -> None:
         """The outbox's on_change: roll back newly failed writes and report counts."""
-        from e621tui.core.session import WriteFailed, WritesChanged
-
-        outbox = self.session.outbox
+        outbox = self.outbox
         if outbox is None:
             return
         failed = outbox.failed()
@@ -148,8 +152,9 @@ class WriteTracker:
             self._failed_seen.add(action.id)
             self.apply(action, reverse=True)
             reason = action.error or "refused by the site"
-            self.session._emit(WriteFailed(f"could not {describe(action, self.session)}: {reason}"))
-        self.session._emit(WritesChanged(outbox.pending_count(), len(failed)))
+            text = f"could not {describe(action, self._sets.my_sets)}: {reason}"
+            self._emit(WriteFailed(text))
+        self._emit(WritesChanged(outbox.pending_count(), len(failed)))
 
 
 __all__ = ["WriteTracker", "describe"]

@@ -23,7 +23,7 @@ class DialogActions(PostActions):
         """Show pending and failed writes."""
         from e621tui.ui.dialogs.writes import WritesScreen
 
-        self.push_screen(WritesScreen(self.session))
+        self.push_screen(WritesScreen(self.session.writes))
 
     def action_login(self) -> None:
         """Log in from inside the app."""
@@ -51,7 +51,7 @@ class DialogActions(PostActions):
                     self.report(exc, "storing the API key")
             self.notify(f"logged in as {one_line(username, 40)}", markup=False)
             try:
-                await session.load_my_sets()
+                await session.sets.load_my_sets()
             except ApiError as exc:
                 self.report(exc, "loading your sets")
         else:
@@ -152,7 +152,7 @@ class DialogActions(PostActions):
 
     async def action_quit(self) -> None:
         """Quit; ask first if writes are still waiting to be sent."""
-        outbox = self.session.outbox
+        outbox = self.session.writes.outbox
         pending = outbox.pending_count() if outbox is not None else 0
         if pending:
             self._confirm_quit(pending)
@@ -163,7 +163,7 @@ class DialogActions(PostActions):
     async def _confirm_quit(self, pending: int) -> None:
         from e621tui.ui.dialogs.confirm import ConfirmDialog
 
-        outbox = self.session.outbox
+        outbox = self.session.writes.outbox
         if outbox is not None and await outbox.flush(timeout=1.5):
             self.exit()
             return

@@ -11,7 +11,8 @@ from textual.app import App
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post, SetChoice
-from e621tui.core.session import NotLoggedIn, Session
+from e621tui.core.events import NotLoggedIn
+from e621tui.core.session import Session
 from e621tui.text.sanitize import one_line
 
 _NEEDS_POSTS = {
@@ -69,7 +70,7 @@ class PostActions(App[None]):
             return None
         if action in _NEEDS_LOGIN and not self.session.logged_in:
             return None
-        if action == "remove_active" and self.session.active_set is None:
+        if action == "remove_active" and self.session.sets.active is None:
             return None
         return True
 
@@ -90,11 +91,11 @@ class PostActions(App[None]):
             self._login_hint()
             return
         if len(posts) == 1:
-            self.session.toggle_favorite(posts[0])
+            self.session.writes.toggle_favorite(posts[0])
         else:
             todo = [p for p in posts if not p.is_favorited] or posts
             for post in todo:
-                self.session.toggle_favorite(post)
+                self.session.writes.toggle_favorite(post)
             self.notify(
                 f"{'favorited' if todo[0].is_favorited else 'unfavorited'} {len(todo)} posts"
             )
@@ -109,7 +110,7 @@ class PostActions(App[None]):
         for post in posts:
             if len(posts) > 1 and post.vote == score:
                 continue  # a bulk vote sets, it never toggles off
-            self.session.vote(post, score)
+            self.session.writes.vote(post, score)
         self._done()
 
     def action_choose_set(self) -> None:
@@ -132,23 +133,25 @@ class PostActions(App[None]):
         from e621tui.ui.dialogs.set_picker import SetPicker
 
         session = self.session
-        if not session.my_sets:
+        if not session.sets.my_sets:
             try:
-                await session.load_my_sets()
+                await session.sets.load_my_sets()
             except ApiError as exc:
                 self.report(exc, "loading your sets")
                 return None
-        active = session.active_set.id if session.active_set else None
-        picker = SetPicker(session.my_sets, active_id=active, title=title, create=self._create_set)
+        active = session.sets.active.id if session.sets.active else None
+        picker = SetPicker(
+            session.sets.my_sets, active_id=active, title=title, create=self._create_set
+        )
         choice: SetChoice | None = await self.push_screen_wait(picker)
         return choice
 
     async def _create_set(self, name: str, shortname: str, description: str, public: bool) -> Any:
-        return await self.session.create_set(name, shortname, description, public)
+        return await self.session.sets.create(name, shortname, description, public)
 
     async def _make_active(self, choice: SetChoice) -> None:
         try:
-            await self.session.set_active(choice)
+            await self.session.sets.set_active(choice)
         except ApiError as exc:
             self.report(exc, f"loading set {choice.name}")
 
@@ -159,16 +162,16 @@ class PostActions(App[None]):
         """Add or remove posts (only those whose membership changes), then say so."""
         session = self.session
         name = one_line(choice.name, 40)
-        members = session.active_members
+        members = session.sets.active_members
         todo = [p for p in posts if (p.id not in members) == adding]
         if not todo:
             self.notify(f"{'already' if adding else 'not'} in {name}", markup=False)
             return
         try:
             if adding:
-                session.add_to_set(todo, choice.id)
+                session.writes.add_to_set(todo, choice.id)
             else:
-                session.remove_from_set(todo, choice.id)
+                session.writes.remove_from_set(todo, choice.id)
         except ValueError as exc:
             self.notify(str(exc), markup=False)
             return
@@ -182,14 +185,14 @@ class PostActions(App[None]):
         if not self.session.logged_in:
             self._login_hint()
             return
-        if self.session.active_set is None:
+        if self.session.sets.active is None:
             self.action_choose_set()
             return
-        self._add(self.target_posts(), self.session.active_set)
+        self._add(self.target_posts(), self.session.sets.active)
 
     def action_remove_active(self) -> None:
         """Remove the target posts from the active set."""
-        choice = self.session.active_set
+        choice = self.session.sets.active
         if choice is None:
             self.notify("no active set: press s to choose one", markup=False)
             return
@@ -198,14 +201,14 @@ class PostActions(App[None]):
     def action_undo(self) -> None:
         """Undo the newest write."""
         try:
-            action = self.session.undo()
+            action = self.session.writes.undo()
         except NotLoggedIn:
             self._login_hint()
             return
         if action is None:
             self.notify("nothing to undo", markup=False)
         else:
-            self.notify(f"undo: {self.session.describe(action)}", markup=False)
+            self.notify(f"undo: {self.session.writes.describe(action)}", markup=False)
 
     # ---- links and files -----------------------------------------------------------------
 

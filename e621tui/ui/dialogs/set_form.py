@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Static, Switch
 from textual.worker import Worker, WorkerState
 
 from e621tui.api.errors import ApiError, InvalidQuery
-from e621tui.core.session import NotLoggedIn
+from e621tui.core.events import NotLoggedIn
 from e621tui.ui.dialogs._base import Dialog, ErrorLine, ResultT, safe_text
 
 _SHORTNAME_OK = re.compile(r"[a-z0-9_]+")

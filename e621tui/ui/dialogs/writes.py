@@ -37,7 +37,7 @@ class WritesScreen(Dialog[None]):
     Call `refresh_actions()` whenever the outbox changes.
 
     Args:
-        session: The session (or anything with ``outbox`` and ``describe``).
+        session: The write service (or anything with ``outbox`` and ``describe``).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -14,8 +14,8 @@ from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post, PostSet, SetChoice
+from e621tui.core.events import NotLoggedIn
 from e621tui.core.feeds import Page, SetFeed
-from e621tui.core.session import NotLoggedIn
 from e621tui.text.sanitize import dtext_to_plain, one_line
 from e621tui.ui.messages import MembershipUpdated, StatusUpdated
 from e621tui.ui.screens.grid_screen import GridScreen
@@ -64,7 +64,7 @@ class SetScreen(GridScreen):
         """This set as one of yours (owned or maintained), or None."""
         if self.deleted:
             return None
-        return next((c for c in self.e621_app.session.my_sets if c.id == self.set_id), None)
+        return next((c for c in self.e621_app.session.sets.my_sets if c.id == self.set_id), None)
 
     @property
     def owned(self) -> bool:
@@ -73,7 +73,7 @@ class SetScreen(GridScreen):
         return choice is not None and choice.owned
 
     def _is_active(self) -> bool:
-        active = self.e621_app.session.active_set
+        active = self.e621_app.session.sets.active
         return active is not None and active.id == self.set_id
 
     # ---- header --------------------------------------------------------------------------
@@ -141,7 +141,7 @@ class SetScreen(GridScreen):
         if self._loading():
             self.run_worker(self._sync_after_loading(), group="set-sync", exclusive=True)
             return
-        self.members = set(self.e621_app.session.active_members)
+        self.members = set(self.e621_app.session.sets.active_members)
         self._resync_grid()
         self.refresh_header()
 
@@ -166,7 +166,7 @@ class SetScreen(GridScreen):
 
     async def _load_members(self, choice: SetChoice) -> None:
         try:
-            await self.e621_app.session.set_active(choice)
+            await self.e621_app.session.sets.set_active(choice)
         except ApiError as exc:
             self.e621_app.report(exc, f"loading set {one_line(choice.name, 40)}")
             raise
@@ -176,7 +176,7 @@ class SetScreen(GridScreen):
         # yours becomes the active set, as it would have on opening, unless one was chosen.
         session = self.e621_app.session
         choice = self.my_choice()
-        if self._claimed or choice is None or session.active_set is not None:
+        if self._claimed or choice is None or session.sets.active is not None:
             return
         self._claimed = True
         self._activate(choice)
@@ -266,7 +266,7 @@ class SetScreen(GridScreen):
 
     def _remove(self, posts: list[Post], choice: SetChoice) -> None:
         try:
-            self.e621_app.session.remove_from_set(posts, choice.id)
+            self.e621_app.session.writes.remove_from_set(posts, choice.id)
         except NotLoggedIn as exc:
             self.notify(str(exc), severity="warning", markup=False)
             return
@@ -320,7 +320,7 @@ async def edit_set(app: E621App, set_id: int) -> None:
         return
 
     async def save(changes: SetChanges) -> None:
-        await app.session.update_set(
+        await app.session.sets.update(
             set_id,
             name=_text(changes, "name"),
             shortname=_text(changes, "shortname"),
@@ -363,7 +363,7 @@ async def delete_set(app: E621App, set_id: int) -> None:
     if not sure:
         return
     try:
-        await app.session.delete_set(set_id)
+        await app.session.sets.delete(set_id)
     except (ApiError, NotLoggedIn) as exc:
         app.report(exc, f"deleting set “{name}”")
         return

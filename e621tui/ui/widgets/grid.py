@@ -97,7 +97,7 @@ class PostCell(Widget):
 
     def caption_text(self, *, marked: bool = False) -> Text:
         """The caption with the current state."""
-        members = self.session.active_members
+        members = self.session.sets.active_members
         return caption(
             self.post,
             marked=marked,

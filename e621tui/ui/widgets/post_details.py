@@ -63,8 +63,8 @@ def title_text(post: Post, session: Session) -> Text:
         mine.append("♥ favorited  ", style="bold red")
     if post.vote:
         mine.append(f"voted {post.vote:+d}  ", style="bold")
-    active = session.active_set
-    if active is not None and post.id in session.active_members:
+    active = session.sets.active
+    if active is not None and post.id in session.sets.active_members:
         mine.append(f"in set {one_line(active.name, 40)}  ", style="bold cyan")
     if len(mine):
         text.append("\n")
