@@ -12,7 +12,7 @@ import pytest
 
 from e621tui import __version__
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONTRACT_OPTIONS = (
     "--base-url",
     "--site",

@@ -1,6 +1,6 @@
 """SVG snapshots of the main screens, with images forced to half-cell or placeholders.
 
-Regenerate after an intended change with ``UPDATE_SNAPSHOTS=1 pytest tests/test_snapshots.py``;
+Regenerate after an intended change with ``UPDATE_SNAPSHOTS=1 pytest tests/ui/test_snapshots.py``;
 a mismatch writes ``<name>.new.svg`` beside the stored one to compare.
 """
 
