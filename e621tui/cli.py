@@ -8,8 +8,9 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from e621tui import __version__
 from e621tui.settings.config import (
@@ -26,6 +27,9 @@ from e621tui.settings.config import (
     save_settings,
 )
 from e621tui.ui.graphics import prepare_graphics
+
+if TYPE_CHECKING:
+    from e621tui.ui.app import StartTarget
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,16 +121,16 @@ def plan(args: argparse.Namespace) -> Plan:
     )
 
 
-def _start_target(args: argparse.Namespace) -> Any:
-    from e621tui.ui.app import Start
+def _start_target(args: argparse.Namespace) -> StartTarget:
+    from e621tui.ui.app import StartTarget
 
     if args.pool is not None:
-        return Start("pool", str(args.pool))
+        return StartTarget("pool", str(args.pool))
     if args.set_id is not None:
-        return Start("set", str(args.set_id))
+        return StartTarget("set", str(args.set_id))
     if args.post is not None:
-        return Start("post", str(args.post))
-    return Start("search", " ".join(args.query))
+        return StartTarget("post", str(args.post))
+    return StartTarget("search", " ".join(args.query))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -199,10 +203,9 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         site_label=the_plan.site_label,
         download_dir=Path(settings.download_dir).expanduser() if settings.download_dir else None,
         credentials=None if args.demo else CredentialStore(),
+        save_local_blacklist=None if args.demo else partial(_save_blacklist, the_plan),
         notices=the_plan.notices,
     )
-    if not args.demo:
-        app.save_local_blacklist = lambda text: _save_blacklist(the_plan, text)
     app.run()
     return 0
 

@@ -18,7 +18,7 @@ import textual_image.widget  # noqa: F401  (probes the terminal; must precede th
 
 from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
-from e621tui.ui.app import E621App, Start
+from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.widgets.image import ImageView
 
@@ -48,7 +48,9 @@ def _grid_ready(app: E621App, name: str) -> bool:
     )
 
 
-async def shoot(server: DevServer, out: Path, name: str, start: Start, screen_name: str) -> None:
+async def shoot(
+    server: DevServer, out: Path, name: str, start: StartTarget, screen_name: str
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         session = Session(
             SessionOptions(
@@ -77,11 +79,11 @@ async def main(out: Path) -> None:
     with DevServer() as server:
         state = server.state
         described = state.special["described"]
-        await shoot(server, out, "search", Start("search", ""), "SearchScreen")
-        await shoot(server, out, "post", Start("post", str(described)), "PostScreen")
+        await shoot(server, out, "search", StartTarget("search", ""), "SearchScreen")
+        await shoot(server, out, "post", StartTarget("post", str(described)), "PostScreen")
         pool, post_set = state.special["pool_40"], state.special["set_demo_public"]
-        await shoot(server, out, "pool", Start("pool", str(pool)), "PoolScreen")
-        await shoot(server, out, "set", Start("set", str(post_set)), "SetScreen")
+        await shoot(server, out, "pool", StartTarget("pool", str(pool)), "PoolScreen")
+        await shoot(server, out, "set", StartTarget("set", str(post_set)), "SetScreen")
 
 
 if __name__ == "__main__":

@@ -129,6 +129,8 @@ class RequestScheduler:
         self._seq = itertools.count()
         self._pump_task: asyncio.Task[None] | None = None
         self.history: deque[Start] = deque(maxlen=keep_history)
+        self.on_queue_change: Callable[[int], None] | None = None
+        """Called with `queued` whenever a request joins or leaves the queue."""
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -172,8 +174,16 @@ class RequestScheduler:
         waiter = _Waiter(int(priority), next(self._seq), loop.create_future(), key, group, track)
         heapq.heappush(self._heap, waiter)
         self._ensure_pump()
-        # A cancelled waiter's future is cancelled too, so the pump skips it.
-        return await waiter.future
+        self._queue_changed()
+        try:
+            # A cancelled waiter's future is cancelled too, so the pump skips it.
+            return await waiter.future
+        finally:
+            self._queue_changed()
+
+    def _queue_changed(self) -> None:
+        if self.on_queue_change is not None:
+            self.on_queue_change(self.queued)
 
     def drop_group(self, group: str) -> int:
         """Drop every queued waiter of ``group``; return how many were dropped."""

@@ -59,8 +59,21 @@ class NetworkTrouble:
     text: str | None
 
 
+@dataclass(frozen=True)
+class QueueChanged:
+    """Event: the number of API requests waiting for a slot changed."""
+
+    queued: int
+
+
 Event = (
-    PostsChanged | MembershipChanged | WritesChanged | WriteFailed | NetworkTrouble | LoginChanged
+    PostsChanged
+    | MembershipChanged
+    | WritesChanged
+    | WriteFailed
+    | NetworkTrouble
+    | LoginChanged
+    | QueueChanged
 )
 
 
@@ -72,6 +85,7 @@ __all__ = [
     "NotLoggedIn",
     "NothingToDo",
     "PostsChanged",
+    "QueueChanged",
     "WriteFailed",
     "WritesChanged",
 ]

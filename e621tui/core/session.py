@@ -21,7 +21,7 @@ from e621tui.api.limiter import Priority, RequestScheduler
 from e621tui.api.models import Post, User
 from e621tui.api.query import with_safe_rating
 from e621tui.core.blacklist.rules import Blacklist, BlacklistRule
-from e621tui.core.events import Event, LoginChanged, NetworkTrouble
+from e621tui.core.events import Event, LoginChanged, NetworkTrouble, QueueChanged
 from e621tui.core.feeds import PoolFeed, SearchFeed, SetFeed, open_pool
 from e621tui.core.images.pipeline import ImagePipeline
 from e621tui.core.sets import SetService
@@ -85,6 +85,7 @@ class Session:
             transport=opts.transport,
         )
         self.client.on_status = lambda status: self._emit(NetworkTrouble(status.trouble))
+        scheduler.on_queue_change = lambda queued: self._emit(QueueChanged(queued))
         self.client.on_auth_refused = self._auth_refused
         cache = opts.cache_dir / "images" if opts.cache_dir else None
         self.images = ImagePipeline(

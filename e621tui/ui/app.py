@@ -1,4 +1,8 @@
-"""The Textual app: wires the session to the screens, keys, dialogs and command palette."""
+"""The Textual app: its life, navigation between screens, key bindings and session events.
+
+Actions on posts live in `PostActions` and account actions in `AccountActions`, controllers the
+app owns; each binding's action here delegates to them in one line.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from textual import work
 from textual.app import App
@@ -25,28 +28,45 @@ from e621tui.core.events import (
     MembershipChanged,
     NetworkTrouble,
     PostsChanged,
+    QueueChanged,
     WriteFailed,
     WritesChanged,
 )
 from e621tui.core.session import Session
+from e621tui.settings.config import GRAPHICS_MODES
 from e621tui.text.sanitize import one_line
-from e621tui.ui.actions.dialogs import DialogActions
+from e621tui.ui.actions.account import AccountActions, KeyStore
+from e621tui.ui.actions.posts import PostActions
 from e621tui.ui.commands import E621Commands
-from e621tui.ui.messages import MembershipUpdated, PostsUpdated, StatusUpdated
+from e621tui.ui.dialogs.confirm import ConfirmDialog
+from e621tui.ui.dialogs.help import HelpDialog, collect_bindings
+from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
+from e621tui.ui.dialogs.writes import WritesDialog
+from e621tui.ui.messages import (
+    AppStatus,
+    MembershipUpdated,
+    PostsUpdated,
+    StatusPart,
+    StatusUpdated,
+)
+from e621tui.ui.screens.base import PostSource, PostViewScreen
+from e621tui.ui.screens.pool import PoolScreen
+from e621tui.ui.screens.post import PostScreen
+from e621tui.ui.screens.post_set import SetScreen
+from e621tui.ui.screens.search import SearchScreen
 from e621tui.ui.styles import stylesheet
 from e621tui.ui.web_browser import open_in_browser
-from e621tui.ui.widgets.image import GRAPHICS_MODES, ImageView
 
 
 @dataclass(frozen=True)
-class Start:
+class StartTarget:
     """What to show first: a search (value = query), a pool, a set or a post (value = id)."""
 
     kind: str = "search"
     value: str = ""
 
 
-class E621App(DialogActions):
+class E621App(App[None]):
     """A keyboard-driven browser for one e621ng site."""
 
     CSS_PATH = stylesheet("app.tcss")
@@ -109,36 +129,39 @@ class E621App(DialogActions):
         session: Session,
         *,
         graphics: str = "auto",
-        start: Start | None = None,
+        start: StartTarget | None = None,
         keymap: dict[str, str] | None = None,
         site_label: str = "e621",
         url_opener: Callable[[str], bool] = open_in_browser,
         download_dir: Path | None = None,
-        credentials: Any = None,
+        credentials: KeyStore | None = None,
+        save_local_blacklist: Callable[[str], None] | None = None,
         notices: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.graphics = graphics if graphics in GRAPHICS_MODES else "auto"
-        self.start = start or Start()
+        self.start = start or StartTarget()
         self.keymap_overrides = dict(keymap or {})
         self.site_label = site_label
-        self.url_opener = url_opener
-        self.download_dir = download_dir or Path.home() / "Downloads"
-        self.credentials = credentials
         self.notices = list(notices or [])
+        self.post_actions = PostActions(
+            self, url_opener=url_opener, download_dir=download_dir or Path.home() / "Downloads"
+        )
+        self.account_actions = AccountActions(
+            self, credentials=credentials, save_local_blacklist=save_local_blacklist
+        )
         self.network_trouble: str | None = None
         self.login_checked = asyncio.Event()
         self.first_page_shown = asyncio.Event()
-        self._last_warning = ""
-        self._last_warning_at = 0.0
+        self._last_warning = ("", 0.0)
+        self._last_report = ("", 0.0)
+        self._status_pending = False
 
-    # ---- start-up ------------------------------------------------------------------------
+    # ---- start-up and shut-down ----------------------------------------------------------
 
     def on_mount(self) -> None:
         """Subscribe to the session, apply the keymap, show the first screen."""
-        from e621tui.ui.screens.search import SearchScreen
-
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self.session.subscribe(self._on_session_event)
@@ -155,10 +178,8 @@ class E621App(DialogActions):
             self.notify(one_line(notice, 300), severity="warning", markup=False, timeout=8)
         outbox = self.session.writes.outbox
         if outbox is not None and outbox.replayed_on_start():
-            self.notify(
-                f"resending {outbox.replayed_on_start()} write(s) left from last time",
-                markup=False,
-            )
+            replayed = outbox.replayed_on_start()
+            self.notify(f"resending {replayed} write(s) left from last time", markup=False)
         if self.session.logged_in:
             self._check_login()
         else:
@@ -173,26 +194,26 @@ class E621App(DialogActions):
             self.login_checked.set()
         if not ok and self.session.login_message:
             self.warn_once(self.session.login_message)
-        self._broadcast(StatusUpdated())
+        self.broadcast_status()
         if ok:
             for screen in self.screen_stack:
-                refilter = getattr(screen, "refilter", None)
-                if callable(refilter):
-                    refilter()
+                if isinstance(screen, PostViewScreen):
+                    screen.refilter()
             await self._load_sets_quietly()
 
     async def _load_sets_quietly(self) -> None:
         """Your sets, fetched after the first page and its prefetch (they can wait)."""
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.first_page_shown.wait(), timeout=10)
+        sets = self.session.sets
+        if sets.my_sets:
+            return
         try:
-            sets = await self.session.client.sets.for_select(priority=Priority.PREFETCH)
+            await sets.load_my_sets(priority=Priority.PREFETCH)
         except ApiError as exc:
             self.report(exc, "loading your sets")
             return
-        if not self.session.sets.my_sets:
-            self.session.sets.my_sets = sets
-            self._broadcast(StatusUpdated())  # e.g. a set screen opened with --set claims it
+        self.broadcast_status()  # e.g. a set screen opened with --set claims it
 
     async def on_unmount(self) -> None:
         """Close connections; pending writes stay on disk for next time."""
@@ -202,32 +223,31 @@ class E621App(DialogActions):
 
     # ---- session events -> messages ------------------------------------------------------
 
-    def _broadcast(self, message_factory: PostsUpdated | MembershipUpdated | StatusUpdated) -> None:
-        for screen in self.screen_stack:
-            screen.post_message(type(message_factory)(**vars_of(message_factory)))
-
     def _on_session_event(self, event: Event) -> None:
         if isinstance(event, PostsChanged):
-            self._broadcast(PostsUpdated(event.post_ids))
+            for screen in self.screen_stack:
+                screen.post_message(PostsUpdated(event.post_ids))
         elif isinstance(event, MembershipChanged):
-            self._broadcast(MembershipUpdated(event.set_id))
+            for screen in self.screen_stack:
+                screen.post_message(MembershipUpdated(event.set_id))
         elif isinstance(event, WritesChanged):
-            self._broadcast(StatusUpdated())
-            self._refresh_writes_screen()
+            self.broadcast_status()
+            if isinstance(self.screen, WritesDialog):
+                self.screen.refresh_actions()
         elif isinstance(event, WriteFailed):
             self.notify(one_line(event.text, 300), severity="error", markup=False, timeout=10)
         elif isinstance(event, LoginChanged):
             if event.message:
                 self.warn_once(event.message)
-            self._broadcast(StatusUpdated())
-            for screen in self.screen_stack:
-                screen.refresh_bindings()
+            self.account_changed()
         elif isinstance(event, NetworkTrouble):
             recovered = self.network_trouble is not None and event.text is None
             self.network_trouble = event.text
-            self._broadcast(StatusUpdated())
+            self.broadcast_status()
             if recovered:
                 self._resend_now()
+        elif isinstance(event, QueueChanged):
+            self.broadcast_status(soon=True)
 
     def _resend_now(self) -> None:
         """The site answers again: pending writes need not sit out their backoff."""
@@ -238,49 +258,69 @@ class E621App(DialogActions):
             with contextlib.suppress(ValueError):  # it may be on its way already
                 outbox.retry(action.id)
 
+    def app_status(self) -> AppStatus:
+        """Site, safe mode, login, active set, writes and network state for the status bar."""
+        session = self.session
+        parts = [StatusPart(self.site_label, "bold")]
+        if session.options.safe_mode:
+            parts.append(StatusPart("safe", "green"))
+        if session.user is not None:
+            parts.append(StatusPart(f"{one_line(session.user.name, 24)} ✓", "green"))
+        elif session.logged_in:
+            parts.append(StatusPart(f"{one_line(session.client.username or '', 24)} …", "dim"))
+        else:
+            parts.append(StatusPart("anonymous", "dim"))
+        active = session.sets.active
+        if active is not None:
+            parts.append(StatusPart(f"set: {one_line(active.name, 24)}", "cyan"))
+        outbox = session.writes.outbox
+        if outbox is not None:
+            pending, failed = outbox.pending_count(), len(outbox.failed())
+            if pending:
+                parts.append(StatusPart(f"⇡{pending} pending", "yellow"))
+            if failed:
+                parts.append(StatusPart(f"⚠{failed} failed (w)", "bold red"))
+        queued = session.client.scheduler.queued
+        if queued:
+            parts.append(StatusPart(f"⋯{queued}", "dim"))
+        if self.network_trouble:
+            parts.append(StatusPart(f"⚠ {one_line(self.network_trouble, 60)}", "bold red"))
+        return tuple(parts)
+
+    def broadcast_status(self, *, soon: bool = False) -> None:
+        """Send every screen the app's state; ``soon`` coalesces a burst into one update."""
+        if soon:
+            if not self._status_pending:
+                self._status_pending = True
+                self.set_timer(0.1, self.broadcast_status)
+            return
+        self._status_pending = False
+        status = self.app_status()
+        for screen in self.screen_stack:
+            screen.post_message(StatusUpdated(status))
+
+    def account_changed(self) -> None:
+        """Logged in or out: the status line and what may be done change."""
+        self.broadcast_status()
+        for screen in self.screen_stack:
+            screen.refresh_bindings()
+
     def warn_once(self, text: str) -> None:
         """A warning, shown once even if several paths notice the same thing at once."""
         now = time.monotonic()
-        if self._last_warning == text and now - self._last_warning_at < 10:
+        if self._last_warning[0] == text and now - self._last_warning[1] < 10:
             return
-        self._last_warning, self._last_warning_at = text, now
+        self._last_warning = (text, now)
         self.notify(one_line(text, 300), severity="warning", markup=False, timeout=8)
 
-    def _refresh_writes_screen(self) -> None:
-        if not self.screen_stack:
+    def report(self, exc: BaseException, what: str) -> None:
+        """Show an error once, as plain text (never a traceback, never markup)."""
+        text = f"{what}: {exc}"
+        now = time.monotonic()
+        if text == self._last_report[0] and now - self._last_report[1] < 5:
             return
-        refresh = getattr(self.screen, "refresh_actions", None)
-        if callable(refresh):
-            refresh()
-
-    def global_status(self) -> list[tuple[str, str]]:
-        """Site, safe mode, login, active set, writes and network state for the status bar."""
-        session = self.session
-        parts: list[tuple[str, str]] = [(self.site_label, "bold")]
-        if session.options.safe_mode:
-            parts.append(("safe", "green"))
-        if session.user is not None:
-            parts.append((f"{one_line(session.user.name, 24)} ✓", "green"))
-        elif session.logged_in:
-            parts.append((f"{one_line(session.client.username or '', 24)} …", "dim"))
-        else:
-            parts.append(("anonymous", "dim"))
-        if session.sets.active is not None:
-            parts.append((f"set: {one_line(session.sets.active.name, 24)}", "cyan"))
-        outbox = session.writes.outbox
-        if outbox is not None:
-            pending = outbox.pending_count()
-            failed = len(outbox.failed())
-            if pending:
-                parts.append((f"⇡{pending} pending", "yellow"))
-            if failed:
-                parts.append((f"⚠{failed} failed (w)", "bold red"))
-        queued = session.client.scheduler.queued
-        if queued:
-            parts.append((f"⋯{queued}", "dim"))
-        if self.network_trouble:
-            parts.append((f"⚠ {one_line(self.network_trouble, 60)}", "bold red"))
-        return parts
+        self._last_report = (text, now)
+        self.notify(one_line(text, 300), severity="error", markup=False, timeout=8)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that died of an unexpected error: say so once, never show a traceback."""
@@ -292,10 +332,8 @@ class E621App(DialogActions):
 
     # ---- navigation ----------------------------------------------------------------------
 
-    def open_post(self, posts: list[Post], index: int, source: Any = None) -> None:
-        """Show a post; left/right walk ``posts``."""
-        from e621tui.ui.screens.post import PostScreen
-
+    def open_post(self, posts: list[Post], index: int, source: PostSource | None = None) -> None:
+        """Show a post; left/right walk ``posts`` (and on into ``source``)."""
         if posts:
             self.push_screen(PostScreen(posts, index, source=source))
 
@@ -312,8 +350,6 @@ class E621App(DialogActions):
     @work(group="open", exclusive=True, exit_on_error=False)
     async def open_pool(self, pool_id: int) -> None:
         """Fetch a pool and show its posts in reading order."""
-        from e621tui.ui.screens.pool import PoolScreen
-
         try:
             feed = await self.session.pool(pool_id)
         except ApiError as exc:
@@ -324,16 +360,14 @@ class E621App(DialogActions):
     @work(group="open", exclusive=True, exit_on_error=False)
     async def open_set(self, set_id: int) -> None:
         """Fetch a set and show its posts; your own set becomes the active set."""
-        from e621tui.ui.screens.post_set import SetScreen
-
         try:
             feed = await self.session.post_set(set_id)
         except ApiError as exc:
             self.report(exc, f"opening set #{set_id}")
             return
-        for choice in self.session.sets.my_sets:
-            if choice.id == set_id:
-                self.run_worker(self.session.sets.set_active(choice), group="active-set")
+        choice = self.session.sets.mine(set_id)
+        if choice is not None:
+            self.run_worker(self.session.sets.set_active(choice), group="active-set")
         self.push_screen(SetScreen(feed))
 
     async def action_back(self) -> None:
@@ -350,18 +384,129 @@ class E621App(DialogActions):
         """Switch how images are drawn and redraw them."""
         self.graphics = mode
         for screen in self.screen_stack:
-            for view in screen.query(ImageView):
-                view.reload()
+            if isinstance(screen, PostViewScreen):
+                screen.set_graphics(mode)
         self.notify(f"graphics: {mode}", markup=False)
 
+    # ---- post actions (`PostActions`) ----------------------------------------------------
 
-def vars_of(message: object) -> dict[str, Any]:
-    """The dataclass fields of a message (to post a fresh copy to each screen)."""
-    from dataclasses import fields, is_dataclass
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out actions that don't apply here (no posts, not logged in)."""
+        return self.post_actions.allowed(action)
 
-    if is_dataclass(message):
-        return {f.name: getattr(message, f.name) for f in fields(message)}
-    return {}
+    def action_favorite(self) -> None:
+        """Favorite the target posts (or unfavorite, if all already are)."""
+        self.post_actions.favorite()
+
+    def action_vote(self, score: int) -> None:
+        """Vote on the target posts (the same vote again clears it)."""
+        self.post_actions.vote(score)
+
+    def action_choose_set(self) -> None:
+        """Pick a set (it becomes the active set) and add the target posts to it."""
+        self.post_actions.choose_set()
+
+    def action_add_active(self) -> None:
+        """Add the target posts to the active set."""
+        self.post_actions.add_active()
+
+    def action_remove_active(self) -> None:
+        """Remove the target posts from the active set."""
+        self.post_actions.remove_active()
+
+    def action_undo(self) -> None:
+        """Undo the newest write."""
+        self.post_actions.undo()
+
+    def action_open_browser(self) -> None:
+        """Open the focused post's page in a web browser."""
+        self.post_actions.open_browser()
+
+    def action_copy_link(self) -> None:
+        """Copy the focused post's link."""
+        self.post_actions.copy_link()
+
+    def action_download(self) -> None:
+        """Download the originals of the target posts."""
+        self.post_actions.download()
+
+    # ---- account actions (`AccountActions`) ----------------------------------------------
+
+    def action_login(self) -> None:
+        """Log in from inside the app."""
+        self.account_actions.login()
+
+    def action_logout(self) -> None:
+        """Forget the account and its stored key."""
+        self.account_actions.logout()
+
+    def action_edit_blacklist(self) -> None:
+        """Edit the blacklist (saved to the account when logged in)."""
+        self.account_actions.edit_blacklist()
+
+    # ---- dialogs -------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpDialog(collect_bindings(self, keymap=self.keymap_overrides)))
+
+    def action_writes(self) -> None:
+        """Show pending and failed writes."""
+        self.push_screen(WritesDialog(self.session.writes))
+
+    def action_my_sets(self) -> None:
+        """Open one of your sets."""
+        if not self.session.logged_in:
+            self.post_actions.login_hint()
+            return
+        self._open_my_set()
+
+    @work(group="set-picker", exclusive=True, exit_on_error=False)
+    async def _open_my_set(self) -> None:
+        choice = await self.post_actions.pick_set("Open one of your sets")
+        if choice is not None:
+            self.open_set(choice.id)
+
+    def action_open_pool_prompt(self) -> None:
+        """Ask for a pool id and open it."""
+        self._prompt_and_open("pool")
+
+    def action_open_set_prompt(self) -> None:
+        """Ask for a set id and open it."""
+        self._prompt_and_open("set")
+
+    @work(group="prompt", exclusive=True, exit_on_error=False)
+    async def _prompt_and_open(self, what: str) -> None:
+        value: str | None = await self.push_screen_wait(
+            PromptDialog(f"Open {what} by id", placeholder="id", validate=int_validator(what))
+        )
+        if value:
+            (self.open_pool if what == "pool" else self.open_set)(int(value))
+
+    async def action_quit(self) -> None:
+        """Quit; ask first if writes are still waiting to be sent."""
+        pending = self.session.writes.pending_count()
+        if pending:
+            self._confirm_quit(pending)
+            return
+        self.exit()
+
+    @work(group="quit", exclusive=True, exit_on_error=False)
+    async def _confirm_quit(self, pending: int) -> None:
+        outbox = self.session.writes.outbox
+        if outbox is not None and await outbox.flush(timeout=1.5):
+            self.exit()
+            return
+        sure: bool = await self.push_screen_wait(
+            ConfirmDialog(
+                f"{pending} write(s) are not sent yet. They are saved and will be sent the "
+                "next time you start e621-tui. Quit now?",
+                yes="Quit",
+                no="Stay",
+            )
+        )
+        if sure:
+            self.exit()
 
 
-__all__ = ["E621App", "Start"]
+__all__ = ["E621App", "StartTarget"]

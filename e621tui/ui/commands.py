@@ -9,7 +9,10 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.widgets import Input
 
-from e621tui.ui.widgets.image import GRAPHICS_MODES
+from e621tui.settings.config import GRAPHICS_MODES
+from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.screens.post_set import delete_set, edit_set, run_set_flow
+from e621tui.ui.screens.search import SearchScreen
 
 if TYPE_CHECKING:
     from e621tui.ui.app import E621App
@@ -19,10 +22,7 @@ class E621Commands(Provider):
     """Commands for browsing, sets, accounts, writes and the view."""
 
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        from e621tui.ui.app import E621App
-
-        app = self.app
-        assert isinstance(app, E621App)
+        app = cast("E621App", self.app)
         session = app.session
         commands: list[tuple[str, str, Callable[[], object]]] = [
             ("search: New search", "Type a tag query", partial(_search_focus, app)),
@@ -94,33 +94,33 @@ class E621Commands(Provider):
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
-def _search(app: E621App, query: str) -> None:
-    from e621tui.ui.screens.search import SearchScreen
-
+def _back_to_search(app: E621App) -> SearchScreen | None:
+    """Pop screens down to the topmost search screen and return it."""
     for screen in reversed(app.screen_stack):
         if isinstance(screen, SearchScreen):
-            while app.screen is not screen:
+            search: SearchScreen = screen
+            while app.screen is not search:
                 app.pop_screen()
-            screen.query_one("#query", Input).value = query
-            cast(SearchScreen, screen).search(query)
-            return
+            return search
+    return None
+
+
+def _search(app: E621App, query: str) -> None:
+    screen = _back_to_search(app)
+    if screen is not None:
+        screen.query_one("#query", Input).value = query
+        screen.search(query)
 
 
 def _search_focus(app: E621App) -> None:
-    from e621tui.ui.screens.search import SearchScreen
-
-    for screen in reversed(app.screen_stack):
-        if isinstance(screen, SearchScreen):
-            while app.screen is not screen:
-                app.pop_screen()
-            cast(SearchScreen, screen).action_focus_search()
-            return
+    screen = _back_to_search(app)
+    if screen is not None:
+        screen.action_focus_search()
 
 
 def _toggle_bl(app: E621App) -> None:
-    action = getattr(app.screen, "action_toggle_blacklisted", None)
-    if callable(action):
-        action()
+    if isinstance(app.screen, GridScreen):
+        app.screen.action_toggle_blacklisted()
 
 
 def _clear_active(app: E621App) -> None:
@@ -128,6 +128,4 @@ def _clear_active(app: E621App) -> None:
 
 
 def _set_flow(app: E621App, what: str, set_id: int) -> None:
-    from e621tui.ui.screens.post_set import delete_set, edit_set, run_set_flow
-
     run_set_flow(app, edit_set if what == "edit" else delete_set, set_id)

@@ -7,6 +7,18 @@ from dataclasses import dataclass
 from textual.message import Message
 
 
+@dataclass(frozen=True)
+class StatusPart:
+    """One piece of the app-wide part of the status line."""
+
+    text: str
+    style: str = ""
+
+
+AppStatus = tuple[StatusPart, ...]
+"""Site, safe mode, login, active set, writes, queue and network state, in display order."""
+
+
 @dataclass
 class PostsUpdated(Message):
     """Favorite/vote/score state of these posts changed (optimistically or from the site)."""
@@ -16,10 +28,16 @@ class PostsUpdated(Message):
 
 @dataclass
 class MembershipUpdated(Message):
-    """The active set or its members changed."""
+    """The active set, or the members of a known set, changed."""
 
     set_id: int | None
 
 
+@dataclass
 class StatusUpdated(Message):
-    """Something shown in the status line changed (writes, network, login)."""
+    """Something in the app-wide part of the status line changed; carries the new state."""
+
+    status: AppStatus
+
+
+__all__ = ["AppStatus", "MembershipUpdated", "PostsUpdated", "StatusPart", "StatusUpdated"]

@@ -25,11 +25,11 @@ from e621tui.ui.dialogs.blacklist import BlacklistEditor
 from e621tui.ui.dialogs.confirm import ConfirmDialog
 from e621tui.ui.dialogs.create_set import CreateSetDialog, suggest_shortname
 from e621tui.ui.dialogs.fuzzy import fuzzy_match, fuzzy_score
-from e621tui.ui.dialogs.help import HelpScreen, collect_bindings
+from e621tui.ui.dialogs.help import HelpDialog, collect_bindings
 from e621tui.ui.dialogs.login import LoginDialog
 from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
 from e621tui.ui.dialogs.set_picker import SetPicker
-from e621tui.ui.dialogs.writes import WritesScreen
+from e621tui.ui.dialogs.writes import WritesDialog
 
 HOSTILE_MARKUP = "[bold red]x[/]"
 HOSTILE_OSC = "\x1b]52;c;SGVsbG8=\x07"
@@ -402,7 +402,7 @@ def writes_session(outbox: Outbox | None) -> SimpleNamespace:
 async def test_writes_lists_retries_and_drops() -> None:
     async with running() as (app, pilot):
         outbox = await make_outbox()
-        screen = WritesScreen(writes_session(outbox))
+        screen = WritesDialog(writes_session(outbox))
         results = await show(app, pilot, screen)
         table = screen.query_one("#actions", DataTable)
         assert table.row_count == 2
@@ -437,11 +437,11 @@ async def test_writes_lists_retries_and_drops() -> None:
 
 async def test_writes_without_login() -> None:
     async with running() as (app, pilot):
-        await show(app, pilot, WritesScreen(writes_session(None)))
+        await show(app, pilot, WritesDialog(writes_session(None)))
         assert "Log in to make changes; nothing is queued." in screen_text(app)
         await pilot.press("r", "d")
         await pilot.pause()
-        assert isinstance(app.screen, WritesScreen)
+        assert isinstance(app.screen, WritesDialog)
 
 
 # ---- blacklist -----------------------------------------------------------------------------
@@ -537,7 +537,7 @@ async def test_collect_bindings_follows_keymap() -> None:
 async def test_help_screen_lists_rows_and_closes(key: str) -> None:
     rows = [("f", "Favorite", "grid"), ("?", HOSTILE_MARKUP, "everywhere")]
     async with running() as (app, pilot):
-        results = await show(app, pilot, HelpScreen(rows))
+        results = await show(app, pilot, HelpDialog(rows))
         assert app.screen.query_one(DataTable).row_count == 2
         text = screen_text(app)
         assert "Favorite" in text and HOSTILE_MARKUP in text

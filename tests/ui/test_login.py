@@ -14,7 +14,7 @@ import e621tui.api.client as client_module
 from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
 from e621tui.settings.credentials import CredentialStore
-from e621tui.ui.app import E621App, Start
+from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.commands import E621Commands
 from e621tui.ui.dialogs.login import LoginDialog
 from tests.ui.test_ui_grid import grid_screen, loaded, make_app, wait_until
@@ -154,7 +154,10 @@ def wrong_key_app(server: DevServer, tmp_path: Path) -> E621App:
         cache_dir=tmp_path / "cache",
     )
     return E621App(
-        Session(options), graphics="none", start=Start("search", ""), credentials=store_at(tmp_path)
+        Session(options),
+        graphics="none",
+        start=StartTarget("search", ""),
+        credentials=store_at(tmp_path),
     )
 
 

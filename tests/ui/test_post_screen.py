@@ -18,7 +18,7 @@ from e621tui.api.models import FileInfo, Post
 from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
 from e621tui.devserver.hostile import LONG_TAG
-from e621tui.ui.app import E621App, Start
+from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.widgets.image import ImageView
@@ -53,7 +53,7 @@ def make_session(srv: DevServer, tmp_path: Path, *, login: bool, blacklist: str 
 async def running(
     srv: DevServer,
     tmp_path: Path,
-    start: Start,
+    start: StartTarget,
     *,
     login: bool = False,
     size: Any = (120, 40),
@@ -150,7 +150,7 @@ def test_tag_text_groups_in_site_order_and_caps_each_category() -> None:
 
 async def test_post_shows_id_tags_and_file(server: DevServer, tmp_path: Path) -> None:
     post_id = server.state.special["described"]
-    async with running(server, tmp_path, Start("post", str(post_id))) as (app, pilot):
+    async with running(server, tmp_path, StartTarget("post", str(post_id))) as (app, pilot):
         screen = await open_post(app, pilot)
         post = screen.current
         text = screen_text(app)
@@ -167,7 +167,7 @@ async def test_post_shows_id_tags_and_file(server: DevServer, tmp_path: Path) ->
 async def test_left_and_right_walk_the_list_from_the_grid(
     server: DevServer, tmp_path: Path
 ) -> None:
-    async with running(server, tmp_path, Start("search", "")) as (app, pilot):
+    async with running(server, tmp_path, StartTarget("search", "")) as (app, pilot):
         await wait_until(
             pilot, lambda: isinstance(app.screen, GridScreen) and len(app.screen.grid.items) > 3
         )
@@ -193,7 +193,10 @@ async def test_left_and_right_walk_the_list_from_the_grid(
 
 async def test_favorite_and_vote_from_the_post_screen(server: DevServer, tmp_path: Path) -> None:
     post_id = server.state.special["png"]
-    async with running(server, tmp_path, Start("post", str(post_id)), login=True) as (app, pilot):
+    async with running(server, tmp_path, StartTarget("post", str(post_id)), login=True) as (
+        app,
+        pilot,
+    ):
         screen = await open_post(app, pilot)
         assert not screen.current.is_favorited and screen.current.vote == 0
         await pilot.press("f")
@@ -216,7 +219,7 @@ async def test_favorite_and_vote_from_the_post_screen(server: DevServer, tmp_pat
 
 async def test_hidden_deleted_and_video_posts_say_why(server: DevServer, tmp_path: Path) -> None:
     special = server.state.special
-    async with running(server, tmp_path, Start("post", str(special["login_blocked"]))) as (
+    async with running(server, tmp_path, StartTarget("post", str(special["login_blocked"]))) as (
         app,
         pilot,
     ):
@@ -233,7 +236,7 @@ async def test_hidden_deleted_and_video_posts_say_why(server: DevServer, tmp_pat
 
 async def test_hostile_content_shows_literally(hostile_server: DevServer, tmp_path: Path) -> None:
     post_id = hostile_server.state.special["hostile"]
-    async with running(hostile_server, tmp_path, Start("post", str(post_id))) as (app, pilot):
+    async with running(hostile_server, tmp_path, StartTarget("post", str(post_id))) as (app, pilot):
         await open_post(app, pilot)
         text = screen_text(app)
         assert "[bold red]x[/]" in text  # a source, shown as written
@@ -257,7 +260,7 @@ async def test_hostile_content_shows_literally(hostile_server: DevServer, tmp_pa
 
 async def test_huge_posts_open_quickly(hostile_server: DevServer, tmp_path: Path) -> None:
     special = hostile_server.state.special
-    start = Start("post", str(special["hostile_many_tags"]))
+    start = StartTarget("post", str(special["hostile_many_tags"]))
     async with running(hostile_server, tmp_path, start, size=(80, 24)) as (app, pilot):
         screen = await open_post(app, pilot)
         began = time.monotonic()
@@ -288,7 +291,7 @@ async def test_g_opens_the_pool_and_walks_it_in_reading_order(
     pool_id = server.state.special["pool_3"]
     pool = server.state.pools[pool_id]
     first = pool.post_ids[0]
-    async with running(server, tmp_path, Start("post", str(first))) as (app, pilot):
+    async with running(server, tmp_path, StartTarget("post", str(first))) as (app, pilot):
         screen = await open_post(app, pilot)
         assert f"pool #{pool_id}" in str(screen.query_one("#post-info", Static).content)
         await pilot.press("g")
@@ -307,7 +310,7 @@ async def test_g_opens_the_pool_and_walks_it_in_reading_order(
 
 async def test_t_searches_a_tag_of_the_post(server: DevServer, tmp_path: Path) -> None:
     post_id = server.state.special["described"]
-    async with running(server, tmp_path, Start("post", str(post_id))) as (app, pilot):
+    async with running(server, tmp_path, StartTarget("post", str(post_id))) as (app, pilot):
         screen = await open_post(app, pilot)
         artist = screen.current.tags["artist"][0]
         await pilot.press("t")
@@ -340,7 +343,7 @@ class MoreSource:
 async def test_walking_past_the_ends_asks_the_source_for_more(
     server: DevServer, tmp_path: Path
 ) -> None:
-    async with running(server, tmp_path, Start("search", "")) as (app, pilot):
+    async with running(server, tmp_path, StartTarget("search", "")) as (app, pilot):
         source = MoreSource()
         app.open_post([Post(id=1), Post(id=2)], 1, source=source)
         screen = await open_post(app, pilot)
@@ -363,7 +366,7 @@ async def test_walking_past_the_ends_asks_the_source_for_more(
 async def test_blacklisted_post_hides_its_image_until_v(server: DevServer, tmp_path: Path) -> None:
     post_id = server.state.special["png"]
     tag = server.state.posts[post_id].tags["general"][0]
-    start = Start("post", str(post_id))
+    start = StartTarget("post", str(post_id))
     async with running(server, tmp_path, start, blacklist=f"nothing_here\n{tag}") as (app, pilot):
         screen = await open_post(app, pilot)
         assert f"⊘ blacklisted by rule: {tag}" in post_ids_in_title(app)

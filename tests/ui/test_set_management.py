@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from e621tui.devserver import DevServer
-from e621tui.ui.app import E621App, Start
+from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.commands import E621Commands
 from e621tui.ui.dialogs.confirm import ConfirmDialog
 from e621tui.ui.dialogs.edit_set import EditSetDialog
@@ -40,7 +40,7 @@ async def open_set(pilot: object, app: E621App, set_id: int) -> SetScreen:
 
 def set_app(server: DevServer, tmp_path: Path, key: str) -> tuple[E621App, int]:
     set_id = server.state.special[key]
-    return make_app(server, tmp_path, start=Start("set", str(set_id))), set_id
+    return make_app(server, tmp_path, start=StartTarget("set", str(set_id))), set_id
 
 
 async def test_edit_checks_locally_then_on_the_server_then_saves_only_changes(

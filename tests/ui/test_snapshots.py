@@ -16,7 +16,7 @@ import pytest
 from textual.pilot import Pilot
 
 from e621tui.devserver import DevServer
-from e621tui.ui.app import E621App, Start
+from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.widgets.image import ImageView
 from tests.conftest import make_session
@@ -69,7 +69,9 @@ def _check(name: str, svg: str) -> None:
         pytest.fail(f"{name} differs from the stored snapshot; see {name}.new.svg")
 
 
-async def _shoot(server: DevServer, tmp_path: Path, start: Start, graphics: str, ready: str) -> str:
+async def _shoot(
+    server: DevServer, tmp_path: Path, start: StartTarget, graphics: str, ready: str
+) -> str:
     session = make_session(server, tmp_path, login=False)
     app = E621App(session, graphics=graphics, start=start, site_label="demo")
     async with app.run_test(size=SIZE) as pilot:
@@ -78,7 +80,6 @@ async def _shoot(server: DevServer, tmp_path: Path, start: Start, graphics: str,
         await pilot.pause(0.3)
         await _until(pilot, lambda: _settled(app))
         app.clear_notifications()
-        app.screen.query_one("#status").refresh_status()  # type: ignore[attr-defined]
         await pilot.pause(0.1)
         return app.export_screenshot()
 
@@ -89,17 +90,17 @@ async def _shoot(server: DevServer, tmp_path: Path, start: Start, graphics: str,
 async def test_search_screen(server: DevServer, tmp_path: Path, name: str, graphics: str) -> None:
     if graphics == "halfcell":
         pytest.importorskip("textual_image.widget")
-    svg = await _shoot(server, tmp_path, Start("search", "fox"), graphics, "SearchScreen")
+    svg = await _shoot(server, tmp_path, StartTarget("search", "fox"), graphics, "SearchScreen")
     _check(name, svg)
 
 
 async def test_post_screen(server: DevServer, tmp_path: Path) -> None:
     post_id = server.state.special["described"]
-    svg = await _shoot(server, tmp_path, Start("post", str(post_id)), "none", "PostScreen")
+    svg = await _shoot(server, tmp_path, StartTarget("post", str(post_id)), "none", "PostScreen")
     _check("post_placeholders", svg)
 
 
 async def test_pool_screen(server: DevServer, tmp_path: Path) -> None:
     pool_id = server.state.special["pool_12"]
-    svg = await _shoot(server, tmp_path, Start("pool", str(pool_id)), "none", "PoolScreen")
+    svg = await _shoot(server, tmp_path, StartTarget("pool", str(pool_id)), "none", "PoolScreen")
     _check("pool_placeholders", svg)

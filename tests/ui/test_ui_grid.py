@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from e621tui.api.models import PostSet, SetChoice
 from e621tui.devserver import DEMO_USERNAME, DevServer
-from e621tui.ui.app import E621App, Start
+from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.screens.search import SearchScreen
 from e621tui.ui.widgets.grid import PostGrid
@@ -39,7 +39,7 @@ def page_requests(server: DevServer) -> list[dict[str, list[str]]]:
 
 def make_app(server: DevServer, tmp_path: Path, **kw: object) -> E621App:
     session = make_session(server, tmp_path, login=bool(kw.pop("login", True)))
-    start = kw.pop("start", Start("search", ""))
+    start = kw.pop("start", StartTarget("search", ""))
     return E621App(session, graphics="none", start=start, **kw)  # type: ignore[arg-type]
 
 
@@ -117,7 +117,7 @@ async def test_search_sends_the_query(server: DevServer, tmp_path: Path) -> None
 
 
 async def test_empty_results_say_so(server: DevServer, tmp_path: Path) -> None:
-    app = make_app(server, tmp_path, start=Start("search", "no_such_tag_anywhere"))
+    app = make_app(server, tmp_path, start=StartTarget("search", "no_such_tag_anywhere"))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         message = app.screen.query_one("#grid-message")
@@ -127,7 +127,7 @@ async def test_empty_results_say_so(server: DevServer, tmp_path: Path) -> None:
 
 async def test_stale_results_are_dropped(server: DevServer, tmp_path: Path) -> None:
     server.faults.set("slow", delay=1.5, count=1, path_prefix="/posts")
-    app = make_app(server, tmp_path, start=Start("search", "wolf"))
+    app = make_app(server, tmp_path, start=StartTarget("search", "wolf"))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.2)
         screen = app.screen
@@ -267,7 +267,7 @@ async def test_keymap_rebinding_takes_effect(server: DevServer, tmp_path: Path) 
 
 async def test_pool_screen_shows_pool_order(server: DevServer, tmp_path: Path) -> None:
     pool_id = server.state.special["pool_40"]
-    app = make_app(server, tmp_path, start=Start("pool", str(pool_id)))
+    app = make_app(server, tmp_path, start=StartTarget("pool", str(pool_id)))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(
             pilot, lambda: app.screen.__class__.__name__ == "PoolScreen" and loaded(app)
@@ -284,7 +284,7 @@ async def test_pool_screen_shows_pool_order(server: DevServer, tmp_path: Path) -
 async def test_set_screen_shows_its_posts(server: DevServer, tmp_path: Path) -> None:
     owned = server.state.post_set(server.state.special["set_demo_public"])
     assert len(owned.post_ids) > 3
-    app = make_app(server, tmp_path, start=Start("set", str(owned.id)))
+    app = make_app(server, tmp_path, start=StartTarget("set", str(owned.id)))
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(
             pilot, lambda: app.screen.__class__.__name__ == "SetScreen" and loaded(app)

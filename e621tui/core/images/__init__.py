@@ -1,1 +1,19 @@
-"""e621tui/core/images."""
+"""Preview and sample images: the download pipeline, its caches and the decoder."""
+
+from e621tui.core.images.decode import ThumbError
+from e621tui.core.images.pipeline import (
+    ImagePipeline,
+    ImageRequest,
+    PipelineStats,
+    display_request,
+    preview_request,
+)
+
+__all__ = [
+    "ImagePipeline",
+    "ImageRequest",
+    "PipelineStats",
+    "ThumbError",
+    "display_request",
+    "preview_request",
+]

@@ -94,7 +94,7 @@ def collect_bindings(
     return rows
 
 
-class HelpScreen(Dialog[None]):
+class HelpDialog(Dialog[None]):
     """A scrollable table of keys; escape, ``?`` or ``q`` closes it.
 
     Args:

@@ -31,7 +31,7 @@ class WritesSource(Protocol):
         """A short human description of an action."""
 
 
-class WritesScreen(Dialog[None]):
+class WritesDialog(Dialog[None]):
     """Lists the outbox's pending and failed actions; `r` retries, `d` drops (after asking).
 
     Call `refresh_actions()` whenever the outbox changes.

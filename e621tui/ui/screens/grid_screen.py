@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import asyncio
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from e621tui.api.errors import ApiError
-from e621tui.api.models import Post
-from e621tui.core.feeds import Feed, Page, is_stale_error
-from e621tui.core.images.pipeline import preview_request
-from e621tui.ui.messages import MembershipUpdated, PostsUpdated, StatusUpdated
+from e621tui.api.models import Pool, Post
+from e621tui.core.feeds import Feed, Page, PoolFeed, is_stale_error
+from e621tui.core.images import ThumbError, preview_request
+from e621tui.core.session import Shown
+from e621tui.ui.messages import MembershipUpdated, PostsUpdated
+from e621tui.ui.screens.base import PostViewScreen
 from e621tui.ui.widgets.grid import PostGrid
 from e621tui.ui.widgets.statusbar import StatusBar
 
-if TYPE_CHECKING:
-    from e621tui.ui.app import E621App
 
-
-class GridScreen(Screen[None]):
+class GridScreen(PostViewScreen):
     """A screen that pages through a `Feed` in a `PostGrid`."""
 
     BINDINGS = [
@@ -63,15 +61,6 @@ class GridScreen(Screen[None]):
         self.message = ""
         self._walk_range = (0, 0)
 
-    @property
-    def e621_app(self) -> E621App:
-        """The app, typed."""
-        from e621tui.ui.app import E621App
-
-        app = self.app
-        assert isinstance(app, E621App)
-        return app
-
     # ---- layout --------------------------------------------------------------------------
 
     def compose_header(self) -> ComposeResult:
@@ -80,10 +69,11 @@ class GridScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Header, grid, message, status, footer."""
+        app = self.e621_app
         yield from self.compose_header()
-        yield PostGrid(self.e621_app.session, id="grid")
+        yield PostGrid(images=app.session.images, graphics=app.graphics, id="grid")
         yield Static("", id="grid-message")
-        yield StatusBar(id="status")
+        yield StatusBar(app.app_status(), id="status")
         yield Footer()
 
     @property
@@ -114,7 +104,7 @@ class GridScreen(Screen[None]):
             return
         cached = self.feed.cached(index)
         if cached is not None:
-            self.run_worker(self._show(cached, cursor), group="show", exclusive=True)
+            self.show_later(cached, cursor)
             return
         self.page_loading = True
         self.set_message("loading…")
@@ -139,12 +129,17 @@ class GridScreen(Screen[None]):
             return  # the user moved on: drop the stale result
         await self._show(page, cursor)
 
+    @work(group="show", exclusive=True, exit_on_error=False)
+    async def show_later(self, page: Page, cursor: int = 0) -> None:
+        """Show a page in a worker (a newer call replaces one still running)."""
+        await self._show(page, cursor)
+
     async def _show(self, page: Page, cursor: int = 0) -> None:
         shown, hidden = self.e621_app.session.visible(page.posts)
         if cursor < 0:
             cursor = len(shown) - 1
         self.page_index = page.index
-        await self.grid.set_items(shown, cursor)
+        await self.grid.set_items([self.cell_state(item) for item in shown], cursor)
         self.hidden = hidden
         self.page = page
         self.page_loading = False
@@ -170,24 +165,18 @@ class GridScreen(Screen[None]):
         if task is not None:
             task.add_done_callback(lambda t: self._prefetch_thumbs(t))
 
-    def _prefetch_thumbs(self, task: object) -> None:
-        import asyncio
-
-        assert isinstance(task, asyncio.Task)
+    def _prefetch_thumbs(self, task: asyncio.Task[Page]) -> None:
         if task.cancelled() or task.exception() is not None or not self.is_attached:
             return
-        page: Page = task.result()
+        page = task.result()
         self.refresh_bindings()
         shown, _ = self.e621_app.session.visible(page.posts)
-        self.run_worker(self._download_thumbs(shown), group="thumb-prefetch", exclusive=True)
+        self._download_thumbs(shown)
 
-    async def _download_thumbs(self, shown: Sequence[object]) -> None:
-        from e621tui.core.images.pipeline import ThumbError
-        from e621tui.core.session import Shown
-
+    @work(group="thumb-prefetch", exclusive=True, exit_on_error=False)
+    async def _download_thumbs(self, shown: list[Shown]) -> None:
         images = self.e621_app.session.images
         for item in shown:
-            assert isinstance(item, Shown)
             if item.blacklisted is not None:
                 continue
             req = preview_request(item.post)
@@ -225,8 +214,8 @@ class GridScreen(Screen[None]):
     def update_status(self) -> None:
         """Refresh the status bar."""
         current = self.grid.current
-        self.query_one(StatusBar).set_fields(
-            title=self.feed.title if self.feed else "",
+        self.show_status(
+            title=self.list_title(),
             position=self.position_text(),
             post_id=current.post.id if current else None,
             marked=len(self.grid.marked),
@@ -239,18 +228,39 @@ class GridScreen(Screen[None]):
 
     def on_membership_updated(self, message: MembershipUpdated) -> None:
         """The active set changed."""
-        self.grid.refresh_posts()
+        self._restate()
         self.update_status()
 
-    def on_status_updated(self, message: StatusUpdated) -> None:
-        """Writes/network/login changed."""
-        self.query_one(StatusBar).refresh_status()
+    def _restate(self) -> None:
+        """Hand the grid fresh states for the posts it shows (set membership may differ)."""
+        session = self.e621_app.session
+        members = session.sets.active_members
+        self.grid.update_states(
+            [replace(state, in_set=state.post.id in members) for state in self.grid.items]
+        )
 
     def on_screen_resume(self) -> None:
         """Back from a post or dialog: repaint state that may have changed."""
-        self.grid.refresh_posts()
+        self._restate()
         self.update_status()
         self.grid.focus()
+
+    def set_graphics(self, mode: str) -> None:
+        """Draw the thumbnails in another graphics mode."""
+        self.grid.set_graphics(mode)
+
+    # ---- as the source of a post screen ----------------------------------------------------
+
+    def list_title(self) -> str:
+        """The feed's name (a query, a pool, a set)."""
+        return self.feed.title if self.feed is not None else ""
+
+    def known_pool(self, pool_id: int) -> Pool | None:
+        """The pool, if this screen shows it."""
+        feed = self.feed
+        if isinstance(feed, PoolFeed) and feed.pool is not None and feed.pool.id == pool_id:
+            return feed.pool
+        return None
 
     # ---- grid events ---------------------------------------------------------------------
 
@@ -348,7 +358,7 @@ class GridScreen(Screen[None]):
     def refilter(self) -> None:
         """Apply a changed blacklist to the page on screen."""
         if self.page is not None:
-            self.run_worker(self._show(self.page, self.grid.cursor), group="show", exclusive=True)
+            self.show_later(self.page, self.grid.cursor)
 
     def action_reload(self) -> None:
         """Reload this feed from the site."""

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post
-from e621tui.core.images.pipeline import display_request
+from e621tui.core.images import display_request
 from e621tui.text.sanitize import one_line
-from e621tui.ui.messages import MembershipUpdated, PostsUpdated, StatusUpdated
+from e621tui.ui.dialogs.prompt import PromptDialog
+from e621tui.ui.messages import MembershipUpdated, PostsUpdated
+from e621tui.ui.screens.base import NamedSource, PostSource, PostViewScreen
+from e621tui.ui.screens.search import SearchScreen
 from e621tui.ui.widgets.image import ImageView
 from e621tui.ui.widgets.post_details import PostDetails, description_text, media_note
 from e621tui.ui.widgets.statusbar import StatusBar
-
-if TYPE_CHECKING:
-    from e621tui.ui.app import E621App
 
 #: The pixel box the post's still is decoded into.
 IMAGE_BOX = (1200, 1200)
@@ -43,19 +40,14 @@ def suggested_tag(post: Post) -> str:
     return ""
 
 
-_NOT_SEARCHED = frozenset(
-    {"conditional_dnp", "sound_warning", "unknown_artist", "epilepsy_warning"}
-)
-
-
-class PostScreen(Screen[None]):
+class PostScreen(PostViewScreen):
     """One post at a time from a list (a search page, a pool, a set).
 
     Args:
         posts: The list to walk with left/right (pool order in a pool, search order in a search).
         index: The post to show first.
-        source: Where the list came from; if it has ``async more_posts(direction)``, walking past
-            either end asks it for more posts, and its ``feed.title`` names the list.
+        source: Where the list came from: a `PostSource` is asked for more posts when walking
+            past either end; a `NamedSource` names the list and knows its pool.
     """
 
     BINDINGS = [
@@ -85,15 +77,6 @@ class PostScreen(Screen[None]):
         self._revealed: set[int] = set()
 
     @property
-    def e621_app(self) -> E621App:
-        """The app, typed."""
-        from e621tui.ui.app import E621App
-
-        app = self.app
-        assert isinstance(app, E621App)
-        return app
-
-    @property
     def current(self) -> Post:
         """The post shown (the session's copy, which carries optimistic fav/vote state)."""
         post = self.post_list[self.position]
@@ -107,7 +90,7 @@ class PostScreen(Screen[None]):
             with Vertical(id="post-media"):
                 yield Static(id="post-media-note")
             yield PostDetails(id="post-details")
-        yield StatusBar(id="status")
+        yield StatusBar(self.e621_app.app_status(), id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -130,7 +113,7 @@ class PostScreen(Screen[None]):
         note_text = "" if hidden else media_note(post)
         note.update(Text(note_text))
         note.display = bool(note_text)
-        self.details.show(post, self.e621_app.session, self.pool_name)
+        self.details.show(post, self.post_context(post), self.pool_name)
         self.update_status()
         self.refresh_bindings()
 
@@ -151,57 +134,63 @@ class PostScreen(Screen[None]):
             ext = one_line(post.file.ext, 8).upper()
             placeholder = f"#{post.id}\n{post.file.width}×{post.file.height} {ext}"
         self._image = ImageView(
-            request, placeholder=placeholder, box=IMAGE_BOX, classes="post-image"
+            request,
+            images=session.images,
+            graphics=self.e621_app.graphics,
+            placeholder=placeholder,
+            box=IMAGE_BOX,
+            classes="post-image",
         )
         self.query_one("#post-media", Vertical).mount(self._image, before=0)
 
     def pool_name(self, pool_id: int) -> str | None:
-        """A pool's name if some open screen already loaded that pool (no request)."""
+        """A pool's name if the source or an open screen already loaded that pool (no request)."""
         for screen in [self.source, *self.app.screen_stack]:
-            feed = getattr(screen, "pool_feed", None) or getattr(screen, "feed", None)
-            pool = getattr(feed, "pool", None)
-            if pool is not None and getattr(pool, "id", None) == pool_id:
-                name = getattr(pool, "display_name", None)
-                return name if isinstance(name, str) else None
+            if isinstance(screen, NamedSource):
+                pool = screen.known_pool(pool_id)
+                if pool is not None:
+                    return pool.display_name
         return None
+
+    def set_graphics(self, mode: str) -> None:
+        """Draw the picture in another graphics mode."""
+        if self._image is not None:
+            self._image.set_graphics(mode)
 
     # ---- status --------------------------------------------------------------------------
 
     def list_title(self) -> str:
         """The name of the list the post came from (a query, a pool, a set), or ""."""
-        feed = getattr(self.source, "feed", None)
-        title = getattr(feed, "title", "")
-        return title if isinstance(title, str) else ""
+        return self.source.list_title() if isinstance(self.source, NamedSource) else ""
 
     def update_status(self) -> None:
         """Post id, list name and ``post i/n``."""
-        self.query_one(StatusBar).set_fields(
+        self.show_status(
             title=self.list_title(),
             position=f"post {self.position + 1}/{len(self.post_list)}",
             post_id=self.current.id,
         )
 
+    def _repaint_title(self) -> None:
+        self.details.show_title(self.current, self.post_context(self.current))
+
     def on_posts_updated(self, message: PostsUpdated) -> None:
         """Your favorite or vote changed: repaint the title line."""
         if self.current.id in message.post_ids:
-            self.details.show_title(self.current, self.e621_app.session)
+            self._repaint_title()
 
     def on_membership_updated(self, message: MembershipUpdated) -> None:
         """The active set changed: repaint the in-set marker."""
-        self.details.show_title(self.current, self.e621_app.session)
-
-    def on_status_updated(self, message: StatusUpdated) -> None:
-        """Writes/network/login changed."""
-        self.query_one(StatusBar).refresh_status()
+        self._repaint_title()
 
     def on_screen_resume(self) -> None:
         """Back from a dialog or another screen: state may have changed."""
-        self.details.show_title(self.current, self.e621_app.session)
+        self._repaint_title()
         self.update_status()
 
     def refilter(self) -> None:
         """The blacklist changed: repaint the blacklist line and hide or show the image."""
-        self.details.show_title(self.current, self.e621_app.session)
+        self._repaint_title()
         self._swap_image(self.current)
         self.refresh_bindings()
 
@@ -229,17 +218,16 @@ class PostScreen(Screen[None]):
             return
         if self._extending:
             return
-        if callable(getattr(self.source, "more_posts", None)):
-            self._extend(step)
+        if isinstance(self.source, PostSource):
+            self._extend(self.source, step)
         else:
             self.notify("last post of this list" if step > 0 else "first post of this list")
 
     @work(group="more-posts", exclusive=True, exit_on_error=False)
-    async def _extend(self, direction: int) -> None:
-        more: Any = getattr(self.source, "more_posts", None)
+    async def _extend(self, source: PostSource, direction: int) -> None:
         self._extending = True
         try:
-            posts: list[Post] = list(await more(direction))
+            posts = list(await source.more_posts(direction))
         except ApiError as exc:
             self.e621_app.report(exc, "loading more posts")
             return
@@ -281,9 +269,6 @@ class PostScreen(Screen[None]):
 
     @work(group="search-tag", exclusive=True, exit_on_error=False)
     async def _search_tag(self, tag: str) -> None:
-        from e621tui.ui.dialogs.prompt import PromptDialog
-        from e621tui.ui.screens.search import SearchScreen
-
         query: str | None = await self.app.push_screen_wait(
             PromptDialog("Search for", placeholder="tags", value=tag)
         )

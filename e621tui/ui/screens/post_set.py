@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
-from textual.worker import Worker, WorkerCancelled, WorkerFailed, WorkerState
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post, PostSet, SetChoice
 from e621tui.core.events import NotLoggedIn
 from e621tui.core.feeds import Page, SetFeed
 from e621tui.text.sanitize import dtext_to_plain, one_line
+from e621tui.ui.dialogs.confirm import ConfirmDialog
+from e621tui.ui.dialogs.edit_set import EditSetDialog, SetChanges
 from e621tui.ui.messages import MembershipUpdated, StatusUpdated
 from e621tui.ui.screens.grid_screen import GridScreen
 
@@ -24,8 +25,6 @@ if TYPE_CHECKING:
     from e621tui.ui.app import E621App
 
 _OWNER_ONLY = ("edit_set", "delete_set")
-_LOADING = "active-set"
-"""Worker group of loads of the active set's members (the app's `open_set` uses it too)."""
 
 SetFlow = Callable[["E621App", int], Coroutine[Any, Any, None]]
 """`edit_set` or `delete_set`."""
@@ -34,8 +33,9 @@ SetFlow = Callable[["E621App", int], Coroutine[Any, Any, None]]
 class SetScreen(GridScreen):
     """Shows a set's name, visibility and post count above its posts.
 
-    Posts removed from the set (here or on a post screen) leave the grid and the count at
-    once; undo, or the site refusing the removal, brings them back.
+    The set's members live in the session (`SetService`): posts removed from the set (here or
+    on a post screen) leave the grid and the count at once; undo, or the site refusing the
+    removal, brings them back.
     """
 
     BINDINGS = [
@@ -51,8 +51,6 @@ class SetScreen(GridScreen):
         self.set_feed = feed
         post_set = feed.post_set
         self.set_id = post_set.id if post_set is not None else 0
-        self.members: set[int] = set(post_set.post_ids) if post_set is not None else set()
-        """The set's posts as far as we know (follows our own adds and removals)."""
         self.deleted = False
         self._all_removed = False
         self._claimed = False
@@ -60,11 +58,20 @@ class SetScreen(GridScreen):
 
     # ---- state ---------------------------------------------------------------------------
 
+    @property
+    def members(self) -> set[int]:
+        """The set's posts as far as the session knows (follows adds, removals and undo)."""
+        known = self.e621_app.session.sets.members(self.set_id)
+        if known is not None:
+            return known
+        post_set = self.set_feed.post_set
+        return set(post_set.post_ids) if post_set is not None else set()
+
     def my_choice(self) -> SetChoice | None:
         """This set as one of yours (owned or maintained), or None."""
         if self.deleted:
             return None
-        return next((c for c in self.e621_app.session.sets.my_sets if c.id == self.set_id), None)
+        return self.e621_app.session.sets.mine(self.set_id)
 
     @property
     def owned(self) -> bool:
@@ -73,8 +80,7 @@ class SetScreen(GridScreen):
         return choice is not None and choice.owned
 
     def _is_active(self) -> bool:
-        active = self.e621_app.session.sets.active
-        return active is not None and active.id == self.set_id
+        return self.e621_app.session.sets.is_active(self.set_id)
 
     # ---- header --------------------------------------------------------------------------
 
@@ -129,47 +135,20 @@ class SetScreen(GridScreen):
         self.refresh_header()
         self.refresh_bindings()
 
-    def _loading(self) -> list[Worker[Any]]:
-        """Loads of the active set's members under way (the app's and ours)."""
-        return [w for w in self.app.workers if w.group == _LOADING and not w.is_finished]
-
     def _sync_from_session(self) -> None:
-        # While the active set's members load, the session's list is empty or partial:
-        # take it only once every load is over.
-        if not self._is_active():
+        # While the set's members are being read, what the session knows may be partial:
+        # take it once the read is over.
+        if self.e621_app.session.sets.loading(self.set_id):
+            self._sync_after_loading()
             return
-        if self._loading():
-            self.run_worker(self._sync_after_loading(), group="set-sync", exclusive=True)
-            return
-        self.members = set(self.e621_app.session.sets.active_members)
         self._resync_grid()
         self.refresh_header()
 
-    async def _wait_for_loads(self) -> None:
-        while busy := self._loading():
-            worker = busy[0]
-            if worker.state == WorkerState.PENDING:
-                await asyncio.sleep(0.01)  # not started: there is no task to wait on yet
-                continue
-            try:
-                await worker.wait()
-            except (WorkerCancelled, WorkerFailed):
-                continue  # over either way; whoever started the load reports its error
-
+    @work(group="set-sync", exclusive=True, exit_on_error=False)
     async def _sync_after_loading(self) -> None:
-        await self._wait_for_loads()
+        await self.e621_app.session.sets.wait_members(self.set_id)
         if self.is_attached and self.query("#grid"):  # not while the screen is torn down
             self._sync_from_session()
-
-    def _activate(self, choice: SetChoice) -> Worker[None]:
-        return self.run_worker(self._load_members(choice), group=_LOADING, exit_on_error=False)
-
-    async def _load_members(self, choice: SetChoice) -> None:
-        try:
-            await self.e621_app.session.sets.set_active(choice)
-        except ApiError as exc:
-            self.e621_app.report(exc, f"loading set {one_line(choice.name, 40)}")
-            raise
 
     def _claim_active(self) -> None:
         # Opened (e.g. with --set) before your sets were known: once they are, a set of
@@ -181,8 +160,16 @@ class SetScreen(GridScreen):
         self._claimed = True
         self._activate(choice)
 
+    @work(group="set-activate", exit_on_error=False)
+    async def _activate(self, choice: SetChoice) -> None:
+        try:
+            await self.e621_app.session.sets.set_active(choice)
+        except ApiError as exc:
+            self.e621_app.report(exc, f"loading set {one_line(choice.name, 40)}")
+
     async def _show(self, page: Page, cursor: int = 0) -> None:
-        kept = [p for p in page.posts if p.id in self.members]
+        members = self.members
+        kept = [p for p in page.posts if p.id in members]
         self._all_removed = bool(page.posts) and not kept
         await super()._show(Page(index=page.index, posts=kept, is_last=page.is_last), cursor)
 
@@ -193,16 +180,19 @@ class SetScreen(GridScreen):
         raw = self._raw_page()
         if raw is None or self.page is None:
             return
-        want = [p.id for p in raw.posts if p.id in self.members]
+        members = self.members
+        want = [p.id for p in raw.posts if p.id in members]
         if want == [p.id for p in self.page.posts]:
+            self._restate()
             return
         if self._reshow_target is None:
             # A reshow cut short by a newer one leaves the grid half-built: keep the first aim.
             current = self.grid.current
             keep = current.post.id if current is not None else None
             self._reshow_target = (keep, self.grid.cursor)
-        self.run_worker(self._reshow(raw), group="show", exclusive=True)
+        self._reshow(raw)
 
+    @work(group="show", exclusive=True, exit_on_error=False)
     async def _reshow(self, raw: Page) -> None:
         keep, index = self._reshow_target or (None, 0)
         await self._show(raw, index)
@@ -215,7 +205,7 @@ class SetScreen(GridScreen):
         """Apply a changed blacklist (to the page as loaded, not as last filtered)."""
         raw = self._raw_page()
         if raw is not None:
-            self.run_worker(self._show(raw, self.grid.cursor), group="show", exclusive=True)
+            self.show_later(raw, self.grid.cursor)
 
     def empty_message(self) -> str:
         """An empty set, or a page whose posts were all removed."""
@@ -239,29 +229,21 @@ class SetScreen(GridScreen):
         choice = self.my_choice()
         if choice is None:
             return
-        posts = [p for p in self.target_posts() if p.id in self.members]
+        members = self.members
+        posts = [p for p in self.target_posts() if p.id in members]
         if not posts:
             self.notify("not in this set", markup=False)
             return
-        if self._is_active() and not self._loading():
-            self._remove(posts, choice)
-        else:
-            self.run_worker(
-                self._activate_and_remove(posts, choice),
-                group="set-remove",
-                exclusive=True,
-                exit_on_error=False,
-            )
+        self.run_worker(
+            self._remove_when_known(posts, choice),
+            group="set-remove",
+            exclusive=True,
+            exit_on_error=False,
+        )
 
-    async def _activate_and_remove(self, posts: list[Post], choice: SetChoice) -> None:
-        # Removal goes through the active set so that undo and rollback reach this screen;
-        # it waits for the members so that the optimistic change is not lost in a load.
-        await self._wait_for_loads()
-        if not self._is_active():
-            worker = self._activate(choice)
-            await self._wait_for_loads()
-            if worker.state != WorkerState.SUCCESS or not self._is_active():
-                return
+    async def _remove_when_known(self, posts: list[Post], choice: SetChoice) -> None:
+        # Wait for a read of the set under way, so that the optimistic change is not lost in it.
+        await self.e621_app.session.sets.wait_members(self.set_id)
         self._remove(posts, choice)
 
     def _remove(self, posts: list[Post], choice: SetChoice) -> None:
@@ -269,6 +251,9 @@ class SetScreen(GridScreen):
             self.e621_app.session.writes.remove_from_set(posts, choice.id)
         except NotLoggedIn as exc:
             self.notify(str(exc), severity="warning", markup=False)
+            return
+        except ValueError as exc:  # nothing to remove any more
+            self.notify(str(exc), markup=False)
             return
         what = f"#{posts[0].id}" if len(posts) == 1 else f"{len(posts)} posts"
         self.notify(f"removing {what} from {one_line(choice.name, 40)}", markup=False)
@@ -313,8 +298,6 @@ async def _current_set(app: E621App, set_id: int) -> PostSet | None:
 
 async def edit_set(app: E621App, set_id: int) -> None:
     """Show the edit form for one of your sets; saved changes show everywhere at once."""
-    from e621tui.ui.dialogs.edit_set import EditSetDialog, SetChanges
-
     post_set = await _current_set(app, set_id)
     if post_set is None:
         return
@@ -346,8 +329,6 @@ async def edit_set(app: E621App, set_id: int) -> None:
 
 async def delete_set(app: E621App, set_id: int) -> None:
     """Ask, then delete one of your sets and leave its screen."""
-    from e621tui.ui.dialogs.confirm import ConfirmDialog
-
     post_set = await _current_set(app, set_id)
     if post_set is None:
         return

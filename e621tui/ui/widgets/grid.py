@@ -1,4 +1,9 @@
-"""The thumbnail grid: cells of image + caption, a cursor, and key movement."""
+"""The thumbnail grid: cells of image + caption, a cursor, and key movement.
+
+The grid is handed what it shows as values (`CellState`: the post, and what the screen knows
+about it: blacklisted, hidden by the site, in the active set) and posts messages for what the
+user does; it never looks at the session.
+"""
 
 from __future__ import annotations
 
@@ -15,16 +20,28 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from e621tui.api.models import Post
-from e621tui.core.images.pipeline import ImageRequest, preview_request
-from e621tui.core.session import Session, Shown
+from e621tui.core.images import ImageRequest, preview_request
 from e621tui.text.sanitize import one_line
-from e621tui.ui.widgets.image import ImageView
+from e621tui.ui.widgets.image import ImageSource, ImageView
 
 #: Cell width in columns (including margin) and height in rows (image + caption).
 CELL_WIDTH = 20
 CELL_HEIGHT = 11
 
 _RATING = {"s": "S", "q": "Q", "e": "E"}
+
+
+@dataclass(frozen=True)
+class CellState:
+    """What one cell shows: the post and what the screen knows about it."""
+
+    post: Post
+    blacklisted: str | None = None
+    """The blacklist rule the post matches (shown only while blacklisted posts are shown)."""
+    hidden_reason: str | None = None
+    """Why the site withheld the image (deleted, log in, safe mode), or None."""
+    in_set: bool = False
+    """In the active set."""
 
 
 def caption(post: Post, *, marked: bool, in_set: bool, blacklisted: bool) -> Text:
@@ -52,63 +69,79 @@ def caption(post: Post, *, marked: bool, in_set: bool, blacklisted: bool) -> Tex
     return text
 
 
+def image_args(state: CellState) -> tuple[ImageRequest | None, str]:
+    """The picture a cell loads (None when there is none to show) and its placeholder text."""
+    post = state.post
+    if state.blacklisted is not None:
+        return None, f"⊘ blacklisted\n#{post.id}"
+    if state.hidden_reason:
+        return None, f"{state.hidden_reason}\n#{post.id}"
+    request = preview_request(post)
+    if request is None:
+        return None, f"no preview\n#{post.id}"
+    return request, f"#{post.id}"
+
+
 class PostCell(Widget):
     """One post in the grid."""
 
-    def __init__(self, shown: Shown, index: int, session: Session) -> None:
+    def __init__(self, state: CellState, index: int, *, images: ImageSource, graphics: str) -> None:
         super().__init__(classes="post-cell")
-        self.shown = shown
+        self.state = state
         self.index = index
-        self.session = session
+        self._images = images
+        self._graphics = graphics
+        self.marked = False
 
     @property
     def post(self) -> Post:
         """The post shown."""
-        return self.shown.post
-
-    def _image_args(self) -> tuple[ImageRequest | None, str]:
-        post = self.post
-        reason = self.session.hidden_reason(post)
-        request = None if reason else preview_request(post)
-        if self.shown.blacklisted is not None:
-            return None, f"⊘ blacklisted\n#{post.id}"
-        if reason:
-            return None, f"{reason}\n#{post.id}"
-        if request is None:
-            return None, f"no preview\n#{post.id}"
-        return request, f"#{post.id}"
+        return self.state.post
 
     def compose(self) -> ComposeResult:
         """Image (or the reason there is none) and a caption."""
-        request, placeholder = self._image_args()
-        yield ImageView(request, placeholder=placeholder, classes="cell-image")
+        request, placeholder = image_args(self.state)
+        yield ImageView(
+            request,
+            images=self._images,
+            graphics=self._graphics,
+            placeholder=placeholder,
+            classes="cell-image",
+        )
         yield Static(self.caption_text(), classes="cell-caption")
 
-    def set_item(self, shown: Shown, index: int, *, marked: bool) -> None:
+    def set_item(self, state: CellState, index: int, *, marked: bool) -> None:
         """Show another post in this cell (cells are reused from page to page)."""
-        self.shown = shown
+        self.state = state
         self.index = index
         views = self.query(ImageView)
         if not views:
+            self.marked = marked
             return  # not composed yet: compose() will draw the new post
-        request, placeholder = self._image_args()
+        request, placeholder = image_args(state)
         views.first().set_request(request, placeholder)
         self.update_caption(marked=marked)
 
-    def caption_text(self, *, marked: bool = False) -> Text:
+    def set_graphics(self, mode: str) -> None:
+        """Draw the picture in another graphics mode."""
+        self._graphics = mode
+        for view in self.query(ImageView):
+            view.set_graphics(mode)
+
+    def caption_text(self) -> Text:
         """The caption with the current state."""
-        members = self.session.sets.active_members
         return caption(
             self.post,
-            marked=marked,
-            in_set=self.post.id in members,
-            blacklisted=self.shown.blacklisted is not None,
+            marked=self.marked,
+            in_set=self.state.in_set,
+            blacklisted=self.state.blacklisted is not None,
         )
 
     def update_caption(self, *, marked: bool) -> None:
         """Repaint the caption (after a favorite, vote, mark or set change)."""
+        self.marked = marked
         for caption_widget in self.query(".cell-caption").results(Static):
-            caption_widget.update(self.caption_text(marked=marked))
+            caption_widget.update(self.caption_text())
 
 
 class PostGrid(ScrollableContainer, can_focus=True):
@@ -155,10 +188,11 @@ class PostGrid(ScrollableContainer, can_focus=True):
         grid: PostGrid
         direction: int
 
-    def __init__(self, session: Session, *, id: str | None = None) -> None:
+    def __init__(self, *, images: ImageSource, graphics: str, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.session = session
-        self.items: list[Shown] = []
+        self.images = images
+        self.graphics = graphics
+        self.items: list[CellState] = []
         self.marked: set[int] = set()
         self._set_lock = asyncio.Lock()
 
@@ -169,7 +203,7 @@ class PostGrid(ScrollableContainer, can_focus=True):
         return max(1, width // CELL_WIDTH)
 
     @property
-    def current(self) -> Shown | None:
+    def current(self) -> CellState | None:
         """The focused item."""
         if 0 <= self.cursor < len(self.items):
             return self.items[self.cursor]
@@ -179,12 +213,12 @@ class PostGrid(ScrollableContainer, can_focus=True):
         """The mounted cells, in order."""
         return list(self.query(PostCell))
 
-    async def set_items(self, items: list[Shown], cursor: int = 0) -> None:
+    async def set_items(self, items: list[CellState], cursor: int = 0) -> None:
         """Show a new page, reusing the cells already mounted (mounting is the slow part)."""
         async with self._set_lock:  # one page change at a time: cells may still be mounting
             await self._set_items(items, cursor)
 
-    async def _set_items(self, items: list[Shown], cursor: int) -> None:
+    async def _set_items(self, items: list[CellState], cursor: int) -> None:
         self.items = items
         cells = self.cells()
         for index, (cell, item) in enumerate(zip(cells, items, strict=False)):
@@ -193,7 +227,9 @@ class PostGrid(ScrollableContainer, can_focus=True):
             await self.remove_children(cells[len(items) :])
         elif len(items) > len(cells):
             await self.mount_all(
-                PostCell(item, i, self.session) for i, item in enumerate(items) if i >= len(cells)
+                PostCell(item, i, images=self.images, graphics=self.graphics)
+                for i, item in enumerate(items)
+                if i >= len(cells)
             )
             for cell in self.cells()[len(cells) :]:
                 cell.update_caption(marked=cell.post.id in self.marked)
@@ -210,6 +246,21 @@ class PostGrid(ScrollableContainer, can_focus=True):
         for cell in self.cells():
             if post_ids is None or cell.post.id in post_ids:
                 cell.update_caption(marked=cell.post.id in self.marked)
+
+    def update_states(self, states: list[CellState]) -> None:
+        """New states for the posts shown (e.g. set membership changed): repaint captions."""
+        if [s.post.id for s in states] != [s.post.id for s in self.items]:
+            raise ValueError("update_states needs the same posts in the same order")
+        self.items = states
+        for cell, state in zip(self.cells(), states, strict=False):
+            cell.state = state
+            cell.update_caption(marked=state.post.id in self.marked)
+
+    def set_graphics(self, mode: str) -> None:
+        """Draw every picture in another graphics mode."""
+        self.graphics = mode
+        for cell in self.cells():
+            cell.set_graphics(mode)
 
     def on_resize(self) -> None:
         """Fit the columns to the width."""

@@ -1,8 +1,12 @@
-"""An image that loads itself through the session's image pipeline, or says why it can't."""
+"""An image loaded through an `ImageSource` and drawn in a graphics mode, or a placeholder text.
+
+The widget is given everything as values: what to load (`ImageRequest`), where from (an
+`ImageSource`: the session's image pipeline), and how to draw it (the graphics mode).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PIL import Image as PILImage
 from rich.text import Text
@@ -11,12 +15,19 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from e621tui.core.images.pipeline import ImageRequest, ThumbError
+from e621tui.core.images import ImageRequest, ThumbError
 
-if TYPE_CHECKING:
-    from e621tui.ui.app import E621App
 
-GRAPHICS_MODES = ("auto", "kitty", "sixel", "halfcell", "none")
+class ImageSource(Protocol):
+    """Where pictures come from (the session's `ImagePipeline`)."""
+
+    def cached(self, req: ImageRequest, box: tuple[int, int]) -> PILImage.Image | None:
+        """The decoded picture if it is in memory, else None (never waits)."""
+        ...
+
+    async def load(self, req: ImageRequest, box: tuple[int, int]) -> PILImage.Image:
+        """The decoded picture fitting `box`; raises `ThumbError`."""
+        ...
 
 
 def image_widget_class(mode: str) -> type[Widget] | None:
@@ -47,6 +58,8 @@ class ImageView(Widget):
 
     Args:
         request: What to load; None shows ``placeholder`` only.
+        images: Where to load it from.
+        graphics: How to draw it (``none`` draws the placeholder only).
         placeholder: Text shown while loading or instead of the image.
         box: The pixel box the image is decoded into.
     """
@@ -62,6 +75,8 @@ class ImageView(Widget):
         self,
         request: ImageRequest | None,
         *,
+        images: ImageSource,
+        graphics: str,
         placeholder: str = "",
         box: tuple[int, int] = (256, 256),
         id: str | None = None,
@@ -69,6 +84,8 @@ class ImageView(Widget):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.request = request
+        self.images = images
+        self.graphics = graphics
         self.placeholder = placeholder
         self.box = box
         self.error: str | None = None
@@ -76,15 +93,6 @@ class ImageView(Widget):
         self._text = Static(Text(placeholder), classes="image-placeholder")
         self._picture: Widget | None = None
         self._picture_mode: str | None = None
-
-    @property
-    def e621_app(self) -> E621App:
-        """The app, typed."""
-        from e621tui.ui.app import E621App
-
-        app = self.app
-        assert isinstance(app, E621App)
-        return app
 
     def compose(self) -> ComposeResult:
         """Start with the placeholder."""
@@ -103,16 +111,22 @@ class ImageView(Widget):
         if self.is_mounted:
             self.reload()
 
+    def set_graphics(self, mode: str) -> None:
+        """Draw in another graphics mode from now on."""
+        self.graphics = mode
+        if self.is_mounted:
+            self.reload()
+
     def reload(self) -> None:
         """(Re)load the image with the current graphics mode."""
         self.workers.cancel_group(self, "image")
         if self.request is None:
             self._show_text(self.placeholder)
             return
-        if image_widget_class(self.e621_app.graphics) is None:
+        if image_widget_class(self.graphics) is None:
             self._show_text(self.placeholder or "image")
             return
-        cached = self.e621_app.session.images.cached(self.request, self.box)
+        cached = self.images.cached(self.request, self.box)
         if cached is not None:
             self._show_image(cached)
         else:
@@ -122,7 +136,7 @@ class ImageView(Widget):
     @work(exclusive=True, group="image", exit_on_error=False)
     async def _load(self, request: ImageRequest) -> None:
         try:
-            image = await self.e621_app.session.images.load(request, self.box)
+            image = await self.images.load(request, self.box)
         except ThumbError as exc:
             if request is self.request:
                 self.error = exc.message
@@ -138,7 +152,7 @@ class ImageView(Widget):
             self._picture.display = False
 
     def _show_image(self, image: PILImage.Image) -> None:
-        mode = self.e621_app.graphics
+        mode = self.graphics
         cls = image_widget_class(mode)
         self.loaded = image
         if cls is None:
@@ -155,3 +169,6 @@ class ImageView(Widget):
             self._picture.image = image  # type: ignore[attr-defined]
             self._picture.display = True
         self._text.display = False
+
+
+__all__ = ["ImageSource", "ImageView", "image_widget_class"]

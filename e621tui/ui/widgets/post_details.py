@@ -6,6 +6,7 @@ Everything the site wrote is cleaned and shown as `Text`, never parsed as markup
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +14,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from e621tui.api.models import Post
-from e621tui.core.session import Session
 from e621tui.text.sanitize import dtext_to_plain, one_line
 from e621tui.ui.widgets.taglist import TagList, shown_literally
 
@@ -25,6 +25,18 @@ DESCRIPTION_CHARS = 20_000
 MAX_SOURCES = 50
 
 PoolName = Callable[[int], str | None]
+
+
+@dataclass(frozen=True)
+class PostContext:
+    """What the screen knows about the post beyond the post itself."""
+
+    in_set: str | None = None
+    """The active set's name when the post is in it."""
+    blacklist_rule: str | None = None
+    """The blacklist line the post matches, if any."""
+    base_url: str | None = None
+    """The site, for links in the description."""
 
 
 def human_size(size: int) -> str:
@@ -48,7 +60,7 @@ def media_note(post: Post) -> str:
     return ""
 
 
-def title_text(post: Post, session: Session) -> Text:
+def title_text(post: Post, context: PostContext) -> Text:
     """``#id``, rating, score, favorites, then your own state and any blacklist match."""
     text = Text()
     text.append(f"#{post.id}", style="bold")
@@ -63,16 +75,16 @@ def title_text(post: Post, session: Session) -> Text:
         mine.append("♥ favorited  ", style="bold red")
     if post.vote:
         mine.append(f"voted {post.vote:+d}  ", style="bold")
-    active = session.sets.active
-    if active is not None and post.id in session.sets.active_members:
-        mine.append(f"in set {one_line(active.name, 40)}  ", style="bold cyan")
+    if context.in_set is not None:
+        mine.append(f"in set {one_line(context.in_set, 40)}  ", style="bold cyan")
     if len(mine):
         text.append("\n")
         text.append_text(mine)
-    rule = session.blacklist.match(post)
-    if rule is not None:
+    if context.blacklist_rule is not None:
         text.append("\n")
-        text.append(f"⊘ blacklisted by rule: {one_line(rule.text, 120)}", style="magenta")
+        text.append(
+            f"⊘ blacklisted by rule: {one_line(context.blacklist_rule, 120)}", style="magenta"
+        )
     text.rstrip()
     return text
 
@@ -170,21 +182,21 @@ class PostDetails(VerticalScroll, can_focus=False):
         yield Static(id="post-description")
 
     def show(
-        self, post: Post, session: Session, pool_name: PoolName, *, expanded: bool = False
+        self, post: Post, context: PostContext, pool_name: PoolName, *, expanded: bool = False
     ) -> bool:
         """Fill every section for ``post``; return whether its description is collapsed."""
-        self.show_title(post, session)
+        self.show_title(post, context)
         self.query_one("#post-info", Static).update(info_text(post, pool_name))
         self.query_one(TagList).set_post(post)
         self._section("#post-sources", sources_text(post))
-        text, long = description_text(post, base_url=session.client.base_url, expanded=expanded)
+        text, long = description_text(post, base_url=context.base_url, expanded=expanded)
         self._section("#post-description", text)
         self.scroll_home(animate=False)
         return long and not expanded
 
-    def show_title(self, post: Post, session: Session) -> None:
+    def show_title(self, post: Post, context: PostContext) -> None:
         """Repaint the title and your state (after a favorite, vote or set change)."""
-        self.query_one("#post-title", Static).update(title_text(post, session))
+        self.query_one("#post-title", Static).update(title_text(post, context))
 
     def _section(self, selector: str, text: Text) -> None:
         widget = self.query_one(selector, Static)
@@ -193,6 +205,7 @@ class PostDetails(VerticalScroll, can_focus=False):
 
 
 __all__ = [
+    "PostContext",
     "PostDetails",
     "description_text",
     "human_size",

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.text import Text
 from textual.widgets import Static
 
 from e621tui.text.sanitize import one_line
+from e621tui.ui.messages import AppStatus
 
 
-@dataclass
+@dataclass(frozen=True)
 class StatusFields:
-    """What a screen wants to say about itself; the app adds site, login, writes and network."""
+    """What a screen says about itself; the app's part comes with `StatusUpdated`."""
 
     title: str = ""
     position: str = ""
@@ -22,50 +23,57 @@ class StatusFields:
     busy: str = ""
 
 
+def status_text(fields: StatusFields, app_status: AppStatus) -> Text:
+    """The status line as plain `Text` (never markup): the screen's fields, then the app's."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    if fields.post_id is not None:
+        text.append(f"#{fields.post_id}", style="bold")
+        text.append("  ")
+    if fields.title:
+        text.append(one_line(fields.title, 40), style="italic")
+        text.append("  ")
+    if fields.position:
+        text.append(fields.position + "  ")
+    if fields.marked:
+        text.append(f"{fields.marked} marked  ", style="bold yellow")
+    if fields.hidden:
+        text.append(f"{fields.hidden} hidden  ", style="dim")
+    if fields.busy:
+        text.append(f"{one_line(fields.busy, 60)}  ", style="dim")
+    for part in app_status:
+        text.append(part.text + "  ", style=part.style)
+    return text
+
+
 class StatusBar(Static):
-    """Renders screen fields plus the app's global state as plain, never-markup text."""
+    """Renders the screen's fields and the app's status snapshot; it never looks anything up."""
 
     DEFAULT_CSS = """
     StatusBar { height: 1; width: 100%; background: $panel; color: $text; padding: 0 1; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, app_status: AppStatus = (), *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.fields = StatusFields()
+        self.app_status = app_status
 
     def set_fields(self, **changes: object) -> None:
-        """Update some fields and repaint."""
-        for name, value in changes.items():
-            setattr(self.fields, name, value)
-        self.refresh_status()
+        """Update some of the screen's fields and repaint."""
+        self.fields = replace(self.fields, **changes)  # type: ignore[arg-type]
+        self._repaint()
 
-    def refresh_status(self) -> None:
-        """Repaint from the current fields and the app's state."""
-        from e621tui.ui.app import E621App
+    def show_app_status(self, app_status: AppStatus) -> None:
+        """Show a new snapshot of the app's state (from a `StatusUpdated` message)."""
+        if app_status != self.app_status:
+            self.app_status = app_status
+            self._repaint()
 
-        text = Text(no_wrap=True, overflow="ellipsis")
-        f = self.fields
-        app = self.app
-        if f.post_id is not None:
-            text.append(f"#{f.post_id}", style="bold")
-            text.append("  ")
-        if f.title:
-            text.append(one_line(f.title, 40), style="italic")
-            text.append("  ")
-        if f.position:
-            text.append(f.position + "  ")
-        if f.marked:
-            text.append(f"{f.marked} marked  ", style="bold yellow")
-        if f.hidden:
-            text.append(f"{f.hidden} hidden  ", style="dim")
-        if f.busy:
-            text.append(f"{f.busy}  ", style="dim")
-        if isinstance(app, E621App):
-            for part, style in app.global_status():
-                text.append(part + "  ", style=style)
-        self.update(text)
+    def _repaint(self) -> None:
+        self.update(status_text(self.fields, self.app_status))
 
     def on_mount(self) -> None:
-        """First paint, then a cheap repaint every second (queue and network state move on)."""
-        self.refresh_status()
-        self.set_interval(1.0, self.refresh_status)
+        """First paint."""
+        self._repaint()
+
+
+__all__ = ["StatusBar", "StatusFields", "status_text"]

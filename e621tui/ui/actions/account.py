@@ -1,0 +1,126 @@
+"""Account actions: log in (and store the key), log out, edit the blacklist.
+
+`AccountActions` is a controller the app owns; its bindings delegate to it in one line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
+
+from e621tui.api.errors import ApiError
+from e621tui.settings.credentials import CredentialError, register_secret
+from e621tui.text.sanitize import one_line
+from e621tui.ui.dialogs.blacklist import BlacklistEditor
+from e621tui.ui.dialogs.login import LoginDialog
+from e621tui.ui.screens.base import PostViewScreen
+
+if TYPE_CHECKING:
+    from e621tui.ui.app import E621App
+
+
+class KeyStore(Protocol):
+    """Where API keys are kept (`CredentialStore`)."""
+
+    def set(self, host: str, username: str, api_key: str) -> None:
+        """Store a key."""
+
+    def delete(self, host: str, username: str) -> None:
+        """Forget a key."""
+
+
+class AccountActions:
+    """Log in and out, edit the blacklist.
+
+    Args:
+        app: The app.
+        credentials: Where a key entered in the app is stored (None: not stored, e.g. demo).
+        save_local_blacklist: Saves the blacklist to the config file when logged out (None:
+            kept for this run only).
+    """
+
+    def __init__(
+        self,
+        app: E621App,
+        *,
+        credentials: KeyStore | None,
+        save_local_blacklist: Callable[[str], None] | None,
+    ) -> None:
+        self._app = app
+        self._credentials = credentials
+        self._save_local_blacklist = save_local_blacklist
+
+    def login(self) -> None:
+        """Ask for a user name and API key, check them, store the key."""
+        self._app.run_worker(self._login(), group="login", exclusive=True, exit_on_error=False)
+
+    async def _login(self) -> None:
+        app = self._app
+        session = app.session
+        result: tuple[str, str] | None = await app.push_screen_wait(
+            LoginDialog(session.client.base_url, session.client.username or "")
+        )
+        if result is None:
+            return
+        username, api_key = result
+        register_secret(api_key)
+        if await session.login(username, api_key):
+            if self._credentials is not None:
+                try:
+                    self._credentials.set(session.client.base_url, username, api_key)
+                except (CredentialError, OSError) as exc:
+                    app.report(exc, "storing the API key")
+            app.notify(f"logged in as {one_line(username, 40)}", markup=False)
+            try:
+                await session.sets.load_my_sets()
+            except ApiError as exc:
+                app.report(exc, "loading your sets")
+        else:
+            message = one_line(session.login_message or "login failed", 300)
+            app.notify(message, severity="error", markup=False)
+        app.account_changed()
+
+    def logout(self) -> None:
+        """Forget the account and its stored key."""
+        app = self._app
+        session = app.session
+        username = session.client.username
+        session.logout()
+        if self._credentials is not None and username:
+            self._credentials.delete(session.client.base_url, username)
+        app.notify("logged out", markup=False)
+        app.account_changed()
+
+    def edit_blacklist(self) -> None:
+        """Edit the blacklist (saved to the account when logged in, else to the config)."""
+        self._app.run_worker(
+            self._edit_blacklist(), group="blacklist", exclusive=True, exit_on_error=False
+        )
+
+    async def _edit_blacklist(self) -> None:
+        app = self._app
+        session = app.session
+        user = session.user
+        current = (user.blacklisted_tags or "") if user else session.options.local_blacklist
+        where = "your account on the site" if user is not None else "the local config file"
+        text: str | None = await app.push_screen_wait(BlacklistEditor(current, where=where))
+        if text is None:
+            return
+        try:
+            saved_to = await session.save_blacklist(text)
+        except ApiError as exc:
+            app.report(exc, "saving the blacklist")
+            return
+        if saved_to == "account" and session.user is not None:
+            session.user.blacklisted_tags = text
+        else:
+            session.options.local_blacklist = text
+            if self._save_local_blacklist is not None:
+                self._save_local_blacklist(text)
+        app.notify(f"blacklist saved to {saved_to}", markup=False)
+        for screen in app.screen_stack:
+            if isinstance(screen, PostViewScreen):
+                screen.refilter()
+
+
+__all__ = ["AccountActions", "KeyStore"]
