@@ -24,7 +24,7 @@ from e621tui.settings.config import (
     data_dir,
     load_settings,
     resolve_config_path,
-    save_settings,
+    update_config,
 )
 from e621tui.ui.graphics import prepare_graphics
 
@@ -170,7 +170,7 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
     from e621tui.settings.credentials import CredentialStore, register_secret
 
     settings = the_plan.settings
-    graphics = settings.graphics
+    graphics: str = settings.graphics
     if os.environ.get("E621_TUI_GRAPHICS") in GRAPHICS_MODES:
         graphics = os.environ["E621_TUI_GRAPHICS"]
     graphics = prepare_graphics(graphics)
@@ -232,9 +232,9 @@ def _log_to_file(path: Path) -> None:
 
 
 def _save_blacklist(the_plan: Plan, text: str) -> None:
-    settings = the_plan.settings
-    settings.blacklist = text
-    save_settings(settings, the_plan.config_path)
+    """Only the blacklist changes in the file (flags given on this run are not written)."""
+    the_plan.settings.blacklist = text
+    update_config(the_plan.config_path, blacklist=text)
 
 
 if __name__ == "__main__":

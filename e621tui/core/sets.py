@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from e621tui.api.client import E621Client
 from e621tui.api.limiter import Priority
 from e621tui.api.models import PostSet, SetChoice
 from e621tui.core.events import Event, MembershipChanged, NotLoggedIn
-from e621tui.core.writes.store import Action
 
-PendingEdits = Callable[[], Iterable[Action]]
+if TYPE_CHECKING:
+    from e621tui.core.writes.store import Action
+
+PendingEdits = Callable[[], Iterable["Action"]]
 """The writes still on their way (their set edits are replayed over a freshly loaded set)."""
 
 

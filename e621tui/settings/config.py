@@ -1,5 +1,10 @@
 """Typed user settings: a TOML file in the platform config directory, plus CLI overrides.
 
+The settings are a msgspec `Struct`: each key's type and range is declared once, beside its
+documentation, and msgspec checks values and names the problem. The file is written back with
+tomlkit, which keeps the user's comments, order and layout (the app edits the blacklist,
+followed tags and saved searches in place).
+
 Path precedence: an explicit path (``--config``) > ``$E621_TUI_CONFIG`` > the platform default.
 Loading never raises and never writes; problems come back as human-readable warnings and the
 affected setting keeps its default. Directories are created only when saving.
@@ -7,22 +12,20 @@ affected setting keeps its default. Directories are created only when saving.
 
 from __future__ import annotations
 
-import dataclasses
 import ipaddress
-import math
 import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
+import msgspec
 import platformdirs
 
-from e621tui.settings import toml_write
+if TYPE_CHECKING:
+    import tomlkit
 
 __all__ = [
     "CONFIG_ENV",
@@ -39,50 +42,64 @@ __all__ = [
     "resolve_config_path",
     "save_settings",
     "settings_to_toml",
+    "update_config",
 ]
 
 APP_NAME = "e621-tui"
-GRAPHICS_MODES = ("auto", "kitty", "sixel", "halfcell", "none")
+GraphicsMode = Literal["auto", "kitty", "sixel", "halfcell", "none"]
+GRAPHICS_MODES: tuple[str, ...] = get_args(GraphicsMode)
 SITES = {"e621": "https://e621.net", "e926": "https://e926.net"}
 CONFIG_ENV = "E621_TUI_CONFIG"
 MAX_PAGE_SIZE = 320
 MAX_REQUEST_RATE = 1.0
 MAX_THUMB_CACHE_MB = 100_000
-_TOML_HEADER = "e621-tui settings (rewritten by the app; comments are not kept)"
+_NEW_FILE_HEADER = (
+    "e621-tui settings. The app edits some keys in place (blacklist, follows,\n"
+    "saved searches) and keeps the rest of this file, comments included, as you wrote it."
+)
 
 
 class ConfigError(Exception):
     """A setting value or the config file itself is unusable."""
 
 
-@dataclass
-class Settings:
+class Settings(msgspec.Struct, kw_only=True):
     """All user settings, with their defaults."""
 
-    site: str = "e621"
+    site: Literal["e621", "e926"] = "e621"
     """Which site to browse: ``e621`` or ``e926`` (e926 only shows safe content)."""
     base_url: str | None = None
     """Root URL of any e621ng-compatible site; overrides ``site``. ``http://`` only for loopback."""
     username: str | None = None
     """Account name; the API key comes from ``E621_API_KEY`` or the credential store."""
-    graphics: str = "auto"
+    graphics: GraphicsMode = "auto"
     """Image rendering: ``auto``, ``kitty``, ``sixel``, ``halfcell`` or ``none``."""
-    page_size: int = 60
+    page_size: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE_SIZE)] = 60
     """Posts per page (1-320)."""
-    request_rate: float = 1.0
+    request_rate: Annotated[float, msgspec.Meta(gt=0)] = 1.0
     """Sustained API requests per second; may be lowered, never above 1.0."""
-    thumb_cache_mb: int = 200
+    thumb_cache_mb: Annotated[int, msgspec.Meta(ge=0, le=MAX_THUMB_CACHE_MB)] = 200
     """Disk space for cached preview images, in MiB (0 disables the disk cache)."""
     safe_mode: bool = False
     """Only show posts rated safe."""
     blacklist: str = ""
     """Local blacklist, one rule per line, in the site's blacklist grammar."""
-    keymap: dict[str, str] = field(default_factory=dict)
+    keymap: dict[str, str] = msgspec.field(default_factory=dict)
     """Key overrides: binding id -> comma-separated keys, e.g. ``{"vote_up": "u,+"}``."""
-    external_viewer: str | None = None
-    """Command used to open videos and originals; default is the system opener."""
+    follows: list[str] = msgspec.field(default_factory=list)
+    """Followed tags: their new posts make up the feed (``e621-tui --feed``)."""
+    saved_searches: dict[str, str] = msgspec.field(default_factory=dict)
+    """Named queries, offered in the command palette and the search box."""
     download_dir: str | None = None
-    """Where ``d`` saves originals; default is the platform downloads directory."""
+    """Where downloads go; default: the platform downloads folder + ``e621-tui``."""
+    download_template: str | None = None
+    """Path of a downloaded post inside ``download_dir``, e.g. ``{artist}/{id}.{ext}``."""
+    pool_template: str | None = None
+    """Path of a post downloaded from a pool, e.g. ``{pool_name}/{index:04} - {id}.{ext}``."""
+    player: str = "mpv"
+    """The video player for webm/mp4/gif posts."""
+    player_args: list[str] = msgspec.field(default_factory=list)
+    """Extra arguments for the player."""
 
     @property
     def effective_base_url(self) -> str:
@@ -95,6 +112,9 @@ class Settings:
     def effective_safe_mode(self) -> bool:
         """Whether only safe posts should be shown (``safe_mode`` or browsing e926)."""
         return self.safe_mode or (self.base_url is None and self.site == "e926")
+
+
+FIELDS: dict[str, msgspec.structs.FieldInfo] = {f.name: f for f in msgspec.structs.fields(Settings)}
 
 
 def default_config_path() -> Path:
@@ -142,6 +162,8 @@ def check_base_url(url: str) -> str:
         ConfigError: not http(s), has credentials/query/fragment, or plain ``http://`` for a
             host that is not loopback.
     """
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(url.strip())
         host = parts.hostname or ""
@@ -159,73 +181,52 @@ def check_base_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-# --- validation ----------------------------------------------------------------------------
+# --- checks beyond types and ranges --------------------------------------------------------
 
-_Validator = Callable[[Any], tuple[Any, str | None]]
-"""Turns a raw value into a setting value plus an optional note, or raises ConfigError."""
-
-
-def _choice(options: tuple[str, ...] | Mapping[str, str]) -> _Validator:
-    def check(value: Any) -> tuple[Any, str | None]:
-        if not isinstance(value, str) or value not in options:
-            raise ConfigError(f"expected one of {', '.join(options)}, got {value!r}")
-        return value, None
-
-    return check
+Note = str | None
+"""A remark for the user about a value that was accepted after a change."""
 
 
-def _int_range(low: int, high: int) -> _Validator:
-    def check(value: Any) -> tuple[Any, str | None]:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"expected a whole number, got {value!r}")
-        if not low <= value <= high:
-            raise ConfigError(f"must be between {low} and {high}, got {value}")
-        return value, None
-
-    return check
+def _optional_text(value: str | None) -> str | None:
+    return (value.strip() or None) if value is not None else None
 
 
-def _request_rate(value: Any) -> tuple[Any, str | None]:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ConfigError(f"expected a number, got {value!r}")
-    rate = float(value)
-    if not math.isfinite(rate) or rate <= 0:
-        raise ConfigError(f"must be greater than 0, got {value!r}")
-    if rate > MAX_REQUEST_RATE:
-        return MAX_REQUEST_RATE, f"{value} is above the site limit; using {MAX_REQUEST_RATE}"
-    return rate, None
+def _base_url(value: str | None) -> tuple[Any, Note]:
+    text = _optional_text(value)
+    return (None if text is None else check_base_url(text)), None
 
 
-def _bool(value: Any) -> tuple[Any, str | None]:
-    if not isinstance(value, bool):
-        raise ConfigError(f"expected true or false, got {value!r}")
-    return value, None
-
-
-def _string(value: Any) -> tuple[Any, str | None]:
-    if not isinstance(value, str):
-        raise ConfigError(f"expected a string, got {value!r}")
-    return value, None
-
-
-def _optional_string(value: Any) -> tuple[Any, str | None]:
-    text, _ = _string(value)
-    return (text.strip() or None), None
-
-
-def _username(value: Any) -> tuple[Any, str | None]:
-    text, _ = _optional_string(value)
+def _username(value: str | None) -> tuple[Any, Note]:
+    text = _optional_text(value)
     if text is not None and (not text.isprintable() or any(ch.isspace() for ch in text)):
         raise ConfigError(f"not a valid user name: {text!r}")
     return text, None
 
 
-def _base_url(value: Any) -> tuple[Any, str | None]:
-    text, _ = _optional_string(value)
-    return (None if text is None else check_base_url(text)), None
+def _request_rate(value: float) -> tuple[Any, Note]:
+    if value > MAX_REQUEST_RATE:
+        return MAX_REQUEST_RATE, f"{value:g} is above the site limit; using {MAX_REQUEST_RATE}"
+    return float(value), None
 
 
-def _keymap(value: Any) -> tuple[Any, str | None]:
+def _follows(value: list[str]) -> tuple[Any, Note]:
+    tags = [tag.strip().lower() for tag in value if tag.strip()]
+    return list(dict.fromkeys(tags)), None
+
+
+_CHECKS: dict[str, Callable[[Any], tuple[Any, Note]]] = {
+    "base_url": _base_url,
+    "username": _username,
+    "request_rate": _request_rate,
+    "download_dir": lambda v: (_optional_text(v), None),
+    "download_template": lambda v: (_optional_text(v), None),
+    "pool_template": lambda v: (_optional_text(v), None),
+    "follows": _follows,
+}
+
+
+def _keymap(value: Any) -> tuple[dict[str, str], Note]:
+    """A keymap table; entries may be a string or a list of keys, bad ones are skipped."""
     if not isinstance(value, dict):
         raise ConfigError(f"expected a table of binding id = keys, got {value!r}")
     keymap: dict[str, str] = {}
@@ -241,20 +242,22 @@ def _keymap(value: Any) -> tuple[Any, str | None]:
     return keymap, (note if skipped else None)
 
 
-_VALIDATORS: dict[str, _Validator] = {
-    "site": _choice(SITES),
-    "base_url": _base_url,
-    "username": _username,
-    "graphics": _choice(GRAPHICS_MODES),
-    "page_size": _int_range(1, MAX_PAGE_SIZE),
-    "request_rate": _request_rate,
-    "thumb_cache_mb": _int_range(0, MAX_THUMB_CACHE_MB),
-    "safe_mode": _bool,
-    "blacklist": _string,
-    "keymap": _keymap,
-    "external_viewer": _optional_string,
-    "download_dir": _optional_string,
-}
+def check_value(key: str, value: Any) -> tuple[Any, Note]:
+    """Check one setting's value; return it (maybe adjusted) and a note for the user.
+
+    Raises:
+        KeyError: ``key`` is not a setting.
+        ConfigError: the value has the wrong type or is out of range.
+    """
+    if key == "keymap":
+        return _keymap(value)
+    field = FIELDS[key]
+    try:
+        converted = msgspec.convert(value, field.type, strict=True)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{exc} (got {value!r})") from None
+    check = _CHECKS.get(key)
+    return check(converted) if check is not None else (converted, None)
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -312,17 +315,17 @@ def load_settings(path: Path | str | None = None) -> tuple[Settings, list[str]]:
     warnings: list[str] = []
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        validator = _VALIDATORS.get(key)
-        if validator is None:
-            warnings.append(f"{_where(config_path, text, key)}: unknown setting {key!r} ignored")
+        where = _where(config_path, text, key)
+        if key not in FIELDS:
+            warnings.append(f"{where}: unknown setting {key!r} ignored")
             continue
         try:
-            values[key], note = validator(value)
+            values[key], note = check_value(key, value)
         except ConfigError as exc:
-            warnings.append(f"{_where(config_path, text, key)}: {key}: {exc}; using the default")
+            warnings.append(f"{where}: {key}: {exc}; using the default")
             continue
         if note:
-            warnings.append(f"{_where(config_path, text, key)}: {key}: {note}")
+            warnings.append(f"{where}: {key}: {note}")
     return Settings(**values), warnings
 
 
@@ -335,48 +338,115 @@ def apply_overrides(settings: Settings, **cli_values: Any) -> Settings:
     """
     changes: dict[str, Any] = {}
     for key, value in cli_values.items():
-        validator = _VALIDATORS.get(key)
-        if validator is None:
+        if key not in FIELDS:
             raise TypeError(f"unknown setting: {key}")
         if value is None:
             continue
         try:
-            changes[key], _ = validator(value)
+            changes[key], _ = check_value(key, value)
         except ConfigError as exc:
             raise ConfigError(f"--{key.replace('_', '-')}: {exc}") from None
-    return dataclasses.replace(settings, **changes)
+    return msgspec.structs.replace(settings, **changes)
 
 
 # --- saving --------------------------------------------------------------------------------
 
 
+# tomlkit is imported when the file is written, not at start-up (it costs ~40 ms to import).
+
+
+def _toml_item(value: Any) -> Any:
+    import tomlkit
+
+    if isinstance(value, str) and "\n" in value:
+        return tomlkit.string(value, multiline=True)
+    return value
+
+
+def _edit(doc: tomlkit.TOMLDocument, changes: dict[str, Any]) -> None:
+    """Set (or, for None, remove) top-level keys of ``doc``, leaving everything else alone."""
+    import tomlkit
+
+    for key, value in changes.items():
+        if value is None:
+            if key in doc:
+                del doc[key]
+        elif isinstance(value, dict):
+            table = tomlkit.table()
+            for name, item in value.items():
+                table[name] = _toml_item(item)
+            doc[key] = table
+        else:
+            doc[key] = _toml_item(value)
+
+
+def _new_document() -> tomlkit.TOMLDocument:
+    import tomlkit
+
+    doc = tomlkit.document()
+    for line in _NEW_FILE_HEADER.splitlines():
+        doc.add(tomlkit.comment(line))
+    doc.add(tomlkit.nl())
+    return doc
+
+
 def settings_to_toml(settings: Settings) -> str:
-    """Render settings as TOML (``None`` values are left out)."""
-    values = {item.name: getattr(settings, item.name) for item in dataclasses.fields(settings)}
-    try:
-        return toml_write.dumps(values, header=_TOML_HEADER)
-    except TypeError as exc:
-        raise ConfigError(str(exc)) from None
+    """Render settings as a new TOML file (``None`` values are left out)."""
+    import tomlkit
+
+    doc = _new_document()
+    scalars = {
+        k: getattr(settings, k) for k in FIELDS if not isinstance(getattr(settings, k), dict)
+    }
+    tables = {k: getattr(settings, k) for k in FIELDS if isinstance(getattr(settings, k), dict)}
+    _edit(doc, {**scalars, **tables})
+    return tomlkit.dumps(doc)
 
 
-def save_settings(settings: Settings, path: Path) -> None:
-    """Write settings to ``path`` atomically, creating parent directories.
+def update_config(path: Path, **changes: Any) -> None:
+    """Change only these keys in the config file, keeping the rest of it as the user wrote it.
+
+    Each value is checked like a loaded one; ``None`` removes the key. The file is written
+    atomically with its mode kept (a new file is readable only by its owner).
 
     Raises:
-        ConfigError: the existing file is invalid (it is left untouched so the user's edits
-            are not lost) or it cannot be written.
+        TypeError: an unknown setting name.
+        ConfigError: a bad value, an existing file that is not valid TOML (it is left
+            untouched so the user's edits are not lost), or the file cannot be written.
     """
+    for key, value in changes.items():
+        if key not in FIELDS:
+            raise TypeError(f"unknown setting: {key}")
+        if value is not None:
+            check_value(key, value)
     try:
-        _parse(path, _read_text(path))
+        text = _read_text(path)
+        _parse(path, text)
         mode: int | None = path.stat().st_mode & 0o777
     except FileNotFoundError:
-        mode = None  # a new file keeps mkstemp's owner-only mode
+        text, mode = "", None  # a new file keeps mkstemp's owner-only mode
     except ConfigError as exc:
         raise ConfigError(f"{exc}; not overwriting it - fix or remove the file first") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    text = settings_to_toml(settings)
-    tomllib.loads(text)  # our own writer must always produce valid TOML
+    import tomlkit
+
+    doc = tomlkit.parse(text) if text else _new_document()
+    _edit(doc, changes)
+    _write_atomically(path, tomlkit.dumps(doc), mode)
+
+
+def save_settings(settings: Settings, path: Path) -> None:
+    """Write every setting to ``path`` (keys set to their default are written too).
+
+    Raises:
+        ConfigError: as for `update_config`.
+    """
+    update_config(path, **{key: getattr(settings, key) for key in FIELDS})
+
+
+def _write_atomically(path: Path, text: str, mode: int | None) -> None:
+    tomllib.loads(text)  # what we write must always read back
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

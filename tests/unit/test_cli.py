@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,16 @@ def test_no_text_browser_without_a_display(monkeypatch: pytest.MonkeyPatch) -> N
     assert not has_graphical_browser()
     assert open_in_browser("https://e621.net/posts/1") is False
     assert open_in_browser("javascript:alert(1)") is False
+
+
+def test_saving_the_blacklist_writes_only_the_blacklist(tmp_path: Path) -> None:
+    from e621tui.cli import _save_blacklist
+
+    config = tmp_path / "config.toml"
+    config.write_text('# mine\ngraphics = "sixel"\n')
+    p = _plan("--config", str(config), "--graphics", "none", "--username", "someone")
+    _save_blacklist(p, "spiders\n")
+    text = config.read_text()
+    assert text.startswith('# mine\ngraphics = "sixel"\n')  # the flags of this run stay out
+    assert "someone" not in text and "none" not in text
+    assert tomllib.loads(text) == {"graphics": "sixel", "blacklist": "spiders\n"}

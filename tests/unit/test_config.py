@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import stat
 import tomllib
@@ -24,6 +23,7 @@ from e621tui.settings.config import (
     resolve_config_path,
     save_settings,
     settings_to_toml,
+    update_config,
 )
 
 
@@ -50,8 +50,14 @@ def test_defaults() -> None:
     assert s.effective_safe_mode is False
 
 
-def test_every_field_has_a_validator() -> None:
-    assert set(config._VALIDATORS) == {f.name for f in dataclasses.fields(Settings)}
+def test_every_field_is_typed_and_documented() -> None:
+    source = Path(config.__file__).read_text(encoding="utf-8")
+    for name, field in config.FIELDS.items():
+        assert field.type is not object, name
+        # The docstring under each field is the settings reference (README, help).
+        assert f"    {name}: " in source and '"""' in source.split(f"    {name}: ", 1)[1][:400], (
+            name
+        )
 
 
 def test_effective_base_url_and_safe_mode() -> None:
@@ -90,8 +96,14 @@ blacklist = \"\"\"
 gore
 young -rating:s
 \"\"\"
-external_viewer = "mpv --loop"
+player = "mpv"
+player_args = ["--loop"]
 download_dir = "~/Pictures"
+download_template = "{artist}/{id}.{ext}"
+follows = ["Fox", "wolf", "fox"]
+
+[saved_searches]
+"my foxes" = "fox order:score"
 
 [keymap]
 favorite = "F"
@@ -111,8 +123,12 @@ vote_up = ["u", "+"]
         safe_mode=True,
         blacklist="gore\nyoung -rating:s\n",
         keymap={"favorite": "F", "vote_up": "u,+"},
-        external_viewer="mpv --loop",
+        player="mpv",
+        player_args=["--loop"],
         download_dir="~/Pictures",
+        download_template="{artist}/{id}.{ext}",
+        follows=["fox", "wolf"],
+        saved_searches={"my foxes": "fox order:score"},
     )
 
 
@@ -287,7 +303,9 @@ def test_round_trip_save_and_load(tmp_path: Path) -> None:
         safe_mode=True,
         blacklist=tricky,
         keymap={"favorite": "F", "vote up": "u,+", 'q"uote': "\\"},
-        external_viewer="mpv",
+        player="mpv",
+        follows=["fox", "wolf_(character)"],
+        saved_searches={"night": "sky -day", 'odd "name"': tricky},
     )
     path = tmp_path / "deep" / "dir" / "config.toml"
     save_settings(original, path)
@@ -299,8 +317,8 @@ def test_round_trip_save_and_load(tmp_path: Path) -> None:
 
 def test_single_line_string_escapes_round_trip() -> None:
     value = 'a"b\\c\td\x7f\x1b'
-    text = settings_to_toml(Settings(external_viewer=value))
-    assert tomllib.loads(text)["external_viewer"] == value
+    text = settings_to_toml(Settings(player=value))
+    assert tomllib.loads(text)["player"] == value
 
 
 def test_save_keeps_existing_file_mode(tmp_path: Path) -> None:
@@ -327,3 +345,54 @@ def test_import_is_light() -> None:
     code = "import sys, e621tui.settings.config; assert 'textual' not in sys.modules; print('ok')"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_update_keeps_the_users_comments_layout_and_other_keys(tmp_path: Path) -> None:
+    original = (
+        "# my e621-tui settings\n"
+        'site = "e926"   # the safe one\n'
+        "\n"
+        "# things I never want to see\n"
+        'blacklist = """\nspiders\n"""\n'
+        'colour = "red"  # not a setting: kept anyway\n'
+        "\n"
+        "[keymap]\n"
+        'favorite = "F"  # capital F\n'
+    )
+    path = write(tmp_path / "c.toml", original)
+    update_config(path, blacklist="spiders\nclowns\n", follows=["fox", "wolf"])
+    text = path.read_text(encoding="utf-8")
+    for kept in (
+        "# my e621-tui settings",
+        'site = "e926"   # the safe one',
+        "# things I never want to see",
+        'colour = "red"  # not a setting: kept anyway',
+        'favorite = "F"  # capital F',
+    ):
+        assert kept in text
+    loaded, warnings = load_settings(path)
+    assert loaded.blacklist == "spiders\nclowns\n"
+    assert loaded.follows == ["fox", "wolf"]
+    assert loaded.site == "e926" and loaded.keymap == {"favorite": "F"}
+    assert [w for w in warnings if "colour" not in w] == []
+    # The new key is a top-level key, not swallowed by the [keymap] table.
+    assert tomllib.loads(text)["keymap"] == {"favorite": "F"}
+
+
+def test_update_removes_a_key_and_checks_values(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.toml", 'username = "fox"\npage_size = 30\n')
+    update_config(path, username=None)
+    assert "username" not in path.read_text(encoding="utf-8")
+    with pytest.raises(ConfigError):
+        update_config(path, page_size=1000)
+    with pytest.raises(TypeError):
+        update_config(path, colour="red")
+    assert load_settings(path)[0].page_size == 30
+
+
+def test_update_creates_a_private_file(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "config.toml"
+    update_config(path, saved_searches={"night": "sky order:score"})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert load_settings(path) == (Settings(saved_searches={"night": "sky order:score"}), [])
+    assert path.read_text(encoding="utf-8").startswith("# e621-tui settings.")
