@@ -164,3 +164,56 @@ def test_wheel_declares_the_console_script_and_version(wheel: Path) -> None:
     assert "e621-tui = e621tui.cli:main" in text
     assert f"-{__version__}-" in wheel.name or __version__ == "0.0.0+source"
     assert not [n for n in archive.namelist() if n.startswith("tests/")]
+
+
+_STARTS_WITH_STYLES = """
+import asyncio, sys
+site, repo = sys.argv[1], sys.argv[2]
+sys.path[:] = [site] + [p for p in sys.path if p.rstrip("/") != repo.rstrip("/")]
+import e621tui
+assert e621tui.__file__.startswith(site), e621tui.__file__
+from e621tui.ui.styles import styles_dir
+print("STYLES", styles_dir())
+from e621tui.core.session import Session, SessionOptions
+from e621tui.devserver import DevServer
+from e621tui.ui.app import E621App, StartTarget
+from e621tui.ui.dialogs.confirm import ConfirmDialog
+
+async def main() -> None:
+    with DevServer() as server:
+        session = Session(SessionOptions(base_url=server.base_url))
+        app = E621App(session, graphics="none", start=StartTarget("search", ""))
+        async with app.run_test(size=(100, 30)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if app.screen.query("PostCell"):
+                    break
+            grid = app.screen.query_one("PostGrid")
+            print("GRID", grid.styles.layout.name if grid.styles.layout else None)
+            app.push_screen(ConfirmDialog("Sure?"))
+            await pilot.pause(0.2)
+            frame = app.screen.query_one(".dialog")
+            print("DIALOG", frame.styles.width)
+
+asyncio.run(main())
+"""
+
+
+def test_the_installed_wheel_starts_with_its_styles(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)  # what pip puts in site-packages
+    result = _run(
+        [sys.executable, "-I", "-c", _STARTS_WITH_STYLES, str(site), str(ROOT)], timeout=90
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    assert lines["STYLES"] == str(site / "e621tui" / "styles")
+    assert lines["GRID"] == "grid"  # styles/app.tcss: PostGrid { layout: grid; }
+    assert lines["DIALOG"] == "60"  # styles/dialogs.tcss: ConfirmDialog > .dialog { width: 60; }
+
+
+def test_the_source_tree_reads_the_top_level_styles() -> None:
+    from e621tui.ui.styles import styles_dir
+
+    assert styles_dir() in (ROOT / "styles", ROOT / "e621tui" / "styles")
+    assert (styles_dir() / "app.tcss").read_text() == (ROOT / "styles" / "app.tcss").read_text()

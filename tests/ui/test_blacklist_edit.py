@@ -7,7 +7,7 @@ from pathlib import Path
 from textual.widgets import TextArea
 
 from e621tui.devserver import DEMO_USER_ID, DevServer
-from tests.ui.test_ui_grid import grid_screen, loaded, make_app, wait_until
+from tests.ui.conftest import grid_screen, loaded, make_app, wait_until
 
 
 async def test_edit_saves_to_the_account_and_hides_posts_at_once(

@@ -17,7 +17,7 @@ from e621tui.settings.credentials import CredentialStore
 from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.commands import E621Commands
 from e621tui.ui.dialogs.login import LoginDialog
-from tests.ui.test_ui_grid import grid_screen, loaded, make_app, wait_until
+from tests.ui.conftest import grid_screen, loaded, make_app, wait_until
 
 WRONG_KEY = "wrong7key8that9nobody0has"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from e621tui.api.models import FileInfo, Post
-from e621tui.core.session import Session, SessionOptions
-from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
+from e621tui.devserver import DevServer
 from e621tui.devserver.hostile import LONG_TAG
 from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
@@ -24,6 +23,7 @@ from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.widgets.image import ImageView
 from e621tui.ui.widgets.post_details import human_size, media_note
 from e621tui.ui.widgets.taglist import MAX_PER_CATEGORY, TagList, tag_text
+from tests.ui.conftest import make_app, wait_until
 
 CONTROL_CHARS = ("\x1b", "\x07", "\x9b")
 
@@ -33,20 +33,6 @@ def hostile_server() -> Iterator[DevServer]:
     """A devserver with the hostile content set."""
     with DevServer(hostile=True) as srv:
         yield srv
-
-
-def make_session(srv: DevServer, tmp_path: Path, *, login: bool, blacklist: str = "") -> Session:
-    """A session against ``srv`` with every directory under ``tmp_path``."""
-    return Session(
-        SessionOptions(
-            base_url=srv.base_url,
-            local_blacklist=blacklist,
-            username=DEMO_USERNAME if login else None,
-            api_key=DEMO_API_KEY if login else None,
-            data_dir=tmp_path / "data",
-            cache_dir=tmp_path / "cache",
-        )
-    )
 
 
 @asynccontextmanager
@@ -60,21 +46,9 @@ async def running(
     blacklist: str = "",
 ) -> AsyncIterator[tuple[E621App, Pilot[Any]]]:
     """The app against ``srv``, started at ``start``."""
-    session = make_session(srv, tmp_path, login=login, blacklist=blacklist)
-    app = E621App(session, graphics="none", start=start)
+    app = make_app(srv, tmp_path, start=start, login=login, blacklist=blacklist)
     async with app.run_test(size=size) as pilot:
         yield app, pilot
-
-
-async def wait_until(
-    pilot: Pilot[Any], condition: Callable[[], object], within: float = 10.0
-) -> None:
-    """Poll ``condition`` while the app runs; fail after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await pilot.pause(0.05)
 
 
 async def open_post(app: E621App, pilot: Pilot[Any]) -> PostScreen:

@@ -14,7 +14,7 @@ from e621tui.ui.dialogs.confirm import ConfirmDialog
 from e621tui.ui.dialogs.edit_set import EditSetDialog
 from e621tui.ui.screens.post_set import SetScreen
 from e621tui.ui.screens.search import SearchScreen
-from tests.ui.test_ui_grid import loaded, make_app, wait_until
+from tests.ui.conftest import loaded, make_app, wait_until
 
 
 def header(screen: SetScreen) -> str:

@@ -8,29 +8,19 @@ from __future__ import annotations
 
 import os
 import re
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from e621tui.devserver import DevServer
 from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.widgets.image import ImageView
 from tests.conftest import make_session
+from tests.ui.conftest import wait_until
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 SIZE = (100, 30)
-
-
-async def _until(pilot: Pilot[None], cond: Callable[[], bool], timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError("the screen did not settle")
-        await pilot.pause(0.05)
 
 
 def _settled(app: E621App) -> bool:
@@ -75,10 +65,10 @@ async def _shoot(
     session = make_session(server, tmp_path, login=False)
     app = E621App(session, graphics=graphics, start=start, site_label="demo")
     async with app.run_test(size=SIZE) as pilot:
-        await _until(pilot, lambda: app.screen.__class__.__name__ == ready)
-        await _until(pilot, lambda: _settled(app))
+        await wait_until(pilot, lambda: app.screen.__class__.__name__ == ready, 20)
+        await wait_until(pilot, lambda: _settled(app), 20)
         await pilot.pause(0.3)
-        await _until(pilot, lambda: _settled(app))
+        await wait_until(pilot, lambda: _settled(app), 20)
         app.clear_notifications()
         await pilot.pause(0.1)
         return app.export_screenshot()

@@ -2,50 +2,16 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from e621tui.api.models import PostSet, SetChoice
 from e621tui.devserver import DEMO_USERNAME, DevServer
-from e621tui.ui.app import E621App, StartTarget
-from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.app import StartTarget
 from e621tui.ui.screens.search import SearchScreen
 from e621tui.ui.widgets.grid import PostGrid
-from tests.conftest import make_session
-
-
-async def wait_until(pilot: Pilot[None], cond: Callable[[], bool], timeout: float = 15.0) -> None:
-    """Poll the UI until ``cond`` holds (never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while not cond():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached in time")
-        await pilot.pause(0.05)
-
-
-def grid_screen(app: E621App) -> GridScreen:
-    screen = app.screen
-    assert isinstance(screen, GridScreen)
-    return screen
-
-
-def page_requests(server: DevServer) -> list[dict[str, list[str]]]:
-    return [r.query for r in server.api_requests("/posts.json", "GET")]
-
-
-def make_app(server: DevServer, tmp_path: Path, **kw: object) -> E621App:
-    session = make_session(server, tmp_path, login=bool(kw.pop("login", True)))
-    start = kw.pop("start", StartTarget("search", ""))
-    return E621App(session, graphics="none", start=start, **kw)  # type: ignore[arg-type]
-
-
-def loaded(app: E621App) -> bool:
-    screen = app.screen
-    return isinstance(screen, GridScreen) and screen.page is not None and not screen.page_loading
+from tests.ui.conftest import grid_screen, loaded, make_app, page_requests, wait_until
 
 
 async def test_first_page_shows_and_next_page_is_prefetched(
