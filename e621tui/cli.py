@@ -24,8 +24,8 @@ from e621tui.settings.config import (
     data_dir,
     load_settings,
     resolve_config_path,
-    update_config,
 )
+from e621tui.settings.config_file import update_config
 from e621tui.ui.graphics import prepare_graphics
 
 if TYPE_CHECKING:

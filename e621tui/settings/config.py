@@ -1,9 +1,8 @@
 """Typed user settings: a TOML file in the platform config directory, plus CLI overrides.
 
 The settings are a msgspec `Struct`: each key's type and range is declared once, beside its
-documentation, and msgspec checks values and names the problem. The file is written back with
-tomlkit, which keeps the user's comments, order and layout (the app edits the blacklist,
-followed tags and saved searches in place).
+documentation, and msgspec checks values and names the problem. Writing the file back (keeping
+the user's comments and layout) is `config_file`.
 
 Path precedence: an explicit path (``--config``) > ``$E621_TUI_CONFIG`` > the platform default.
 Loading never raises and never writes; problems come back as human-readable warnings and the
@@ -15,17 +14,13 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tempfile
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 import msgspec
 import platformdirs
-
-if TYPE_CHECKING:
-    import tomlkit
 
 __all__ = [
     "CONFIG_ENV",
@@ -40,9 +35,6 @@ __all__ = [
     "default_config_path",
     "load_settings",
     "resolve_config_path",
-    "save_settings",
-    "settings_to_toml",
-    "update_config",
 ]
 
 APP_NAME = "e621-tui"
@@ -53,10 +45,6 @@ CONFIG_ENV = "E621_TUI_CONFIG"
 MAX_PAGE_SIZE = 320
 MAX_REQUEST_RATE = 1.0
 MAX_THUMB_CACHE_MB = 100_000
-_NEW_FILE_HEADER = (
-    "e621-tui settings. The app edits some keys in place (blacklist, follows,\n"
-    "saved searches) and keeps the rest of this file, comments included, as you wrote it."
-)
 
 
 class ConfigError(Exception):
@@ -276,7 +264,7 @@ def _where(path: Path, text: str, key: str) -> str:
     return f"{path}: line {line}" if line else f"{path}"
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     """Read the config file as UTF-8; FileNotFoundError means "no config"."""
     data = path.read_bytes()
     try:
@@ -285,7 +273,7 @@ def _read_text(path: Path) -> str:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
 
 
-def _parse(path: Path, text: str) -> dict[str, Any]:
+def parse(path: Path, text: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -304,8 +292,8 @@ def load_settings(path: Path | str | None = None) -> tuple[Settings, list[str]]:
     """
     config_path = resolve_config_path(path)
     try:
-        text = _read_text(config_path)
-        raw = _parse(config_path, text)
+        text = read_text(config_path)
+        raw = parse(config_path, text)
     except FileNotFoundError:
         return Settings(), []
     except ConfigError as exc:
@@ -347,119 +335,3 @@ def apply_overrides(settings: Settings, **cli_values: Any) -> Settings:
         except ConfigError as exc:
             raise ConfigError(f"--{key.replace('_', '-')}: {exc}") from None
     return msgspec.structs.replace(settings, **changes)
-
-
-# --- saving --------------------------------------------------------------------------------
-
-
-# tomlkit is imported when the file is written, not at start-up (it costs ~40 ms to import).
-
-
-def _toml_item(value: Any) -> Any:
-    import tomlkit
-
-    if isinstance(value, str) and "\n" in value:
-        return tomlkit.string(value, multiline=True)
-    return value
-
-
-def _edit(doc: tomlkit.TOMLDocument, changes: dict[str, Any]) -> None:
-    """Set (or, for None, remove) top-level keys of ``doc``, leaving everything else alone."""
-    import tomlkit
-
-    for key, value in changes.items():
-        if value is None:
-            if key in doc:
-                del doc[key]
-        elif isinstance(value, dict):
-            table = tomlkit.table()
-            for name, item in value.items():
-                table[name] = _toml_item(item)
-            doc[key] = table
-        else:
-            doc[key] = _toml_item(value)
-
-
-def _new_document() -> tomlkit.TOMLDocument:
-    import tomlkit
-
-    doc = tomlkit.document()
-    for line in _NEW_FILE_HEADER.splitlines():
-        doc.add(tomlkit.comment(line))
-    doc.add(tomlkit.nl())
-    return doc
-
-
-def settings_to_toml(settings: Settings) -> str:
-    """Render settings as a new TOML file (``None`` values are left out)."""
-    import tomlkit
-
-    doc = _new_document()
-    scalars = {
-        k: getattr(settings, k) for k in FIELDS if not isinstance(getattr(settings, k), dict)
-    }
-    tables = {k: getattr(settings, k) for k in FIELDS if isinstance(getattr(settings, k), dict)}
-    _edit(doc, {**scalars, **tables})
-    return tomlkit.dumps(doc)
-
-
-def update_config(path: Path, **changes: Any) -> None:
-    """Change only these keys in the config file, keeping the rest of it as the user wrote it.
-
-    Each value is checked like a loaded one; ``None`` removes the key. The file is written
-    atomically with its mode kept (a new file is readable only by its owner).
-
-    Raises:
-        TypeError: an unknown setting name.
-        ConfigError: a bad value, an existing file that is not valid TOML (it is left
-            untouched so the user's edits are not lost), or the file cannot be written.
-    """
-    for key, value in changes.items():
-        if key not in FIELDS:
-            raise TypeError(f"unknown setting: {key}")
-        if value is not None:
-            check_value(key, value)
-    try:
-        text = _read_text(path)
-        _parse(path, text)
-        mode: int | None = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        text, mode = "", None  # a new file keeps mkstemp's owner-only mode
-    except ConfigError as exc:
-        raise ConfigError(f"{exc}; not overwriting it - fix or remove the file first") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    import tomlkit
-
-    doc = tomlkit.parse(text) if text else _new_document()
-    _edit(doc, changes)
-    _write_atomically(path, tomlkit.dumps(doc), mode)
-
-
-def save_settings(settings: Settings, path: Path) -> None:
-    """Write every setting to ``path`` (keys set to their default are written too).
-
-    Raises:
-        ConfigError: as for `update_config`.
-    """
-    update_config(path, **{key: getattr(settings, key) for key in FIELDS})
-
-
-def _write_atomically(path: Path, text: str, mode: int | None) -> None:
-    tomllib.loads(text)  # what we write must always read back
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            if mode is not None and hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), mode)
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise ConfigError(f"{path}: cannot write ({exc.strerror or exc})") from None

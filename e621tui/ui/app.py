@@ -1,7 +1,8 @@
 """The Textual app: its life, navigation between screens, key bindings and session events.
 
 Actions on posts live in `PostActions` and account actions in `AccountActions`, controllers the
-app owns; each binding's action here delegates to them in one line.
+app owns; each binding's action here delegates to them in one line. (The file is a little over
+400 lines because of those one-line actions: each app-wide key's handler stays findable here.)
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 
 from textual import work
 from textual.app import App
-from textual.binding import Binding
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
@@ -37,6 +37,7 @@ from e621tui.settings.config import GRAPHICS_MODES
 from e621tui.text.sanitize import one_line
 from e621tui.ui.actions.account import AccountActions, KeyStore
 from e621tui.ui.actions.posts import PostActions
+from e621tui.ui.bindings import APP_BINDINGS
 from e621tui.ui.commands import E621Commands
 from e621tui.ui.dialogs.confirm import ConfirmDialog
 from e621tui.ui.dialogs.help import HelpDialog, collect_bindings
@@ -46,7 +47,6 @@ from e621tui.ui.messages import (
     AppStatus,
     MembershipUpdated,
     PostsUpdated,
-    StatusPart,
     StatusUpdated,
 )
 from e621tui.ui.screens.base import PostSource, PostViewScreen
@@ -54,6 +54,7 @@ from e621tui.ui.screens.pool import PoolScreen
 from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.screens.post_set import SetScreen
 from e621tui.ui.screens.search import SearchScreen
+from e621tui.ui.status import app_status
 from e621tui.ui.styles import stylesheet
 from e621tui.ui.web_browser import open_in_browser
 
@@ -72,57 +73,7 @@ class E621App(App[None]):
     CSS_PATH = stylesheet("app.tcss")
     TITLE = "e621-tui"
     COMMANDS = App.COMMANDS | {E621Commands}
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", id="help", tooltip="Show every key"),
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (asks if writes are pending)"),
-        Binding("escape", "back", "Back", show=False, id="back", tooltip="Back one screen"),
-        Binding("f", "favorite", "Fav", id="favorite", tooltip="Favorite / unfavorite"),
-        Binding("plus", "vote(1)", "+1", id="vote_up", tooltip="Vote up (again: clear)"),
-        Binding("minus", "vote(-1)", "-1", id="vote_down", tooltip="Vote down (again: clear)"),
-        Binding("s", "choose_set", "Set…", id="add_to_set", tooltip="Add to a set (picker)"),
-        Binding("a", "add_active", "Add", id="add_active", tooltip="Add to the active set"),
-        Binding(
-            "x", "remove_active", "Remove", id="remove_active", tooltip="Remove from the active set"
-        ),
-        Binding(
-            "o",
-            "open_browser",
-            "Browser",
-            show=False,
-            id="open_browser",
-            tooltip="Open the post in a web browser",
-        ),
-        Binding("y", "copy_link", "Copy link", show=False, id="copy_link", tooltip="Copy the link"),
-        Binding(
-            "d",
-            "download",
-            "Download",
-            show=False,
-            id="download",
-            tooltip="Download the original file",
-        ),
-        Binding("u", "undo", "Undo", show=False, id="undo", tooltip="Undo the last write"),
-        Binding("L", "login", "Log in", show=False, id="login", tooltip="Log in with an API key"),
-        Binding(
-            "w",
-            "writes",
-            "Writes",
-            show=False,
-            id="writes",
-            tooltip="Pending and failed writes (retry / drop)",
-        ),
-        Binding(
-            "S", "my_sets", "My sets", show=False, id="my_sets", tooltip="Open one of your sets"
-        ),
-        Binding(
-            "P",
-            "open_pool_prompt",
-            "Pool…",
-            show=False,
-            id="pool_by_id",
-            tooltip="Open a pool by id",
-        ),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def __init__(
         self,
@@ -260,32 +211,7 @@ class E621App(App[None]):
 
     def app_status(self) -> AppStatus:
         """Site, safe mode, login, active set, writes and network state for the status bar."""
-        session = self.session
-        parts = [StatusPart(self.site_label, "bold")]
-        if session.options.safe_mode:
-            parts.append(StatusPart("safe", "green"))
-        if session.user is not None:
-            parts.append(StatusPart(f"{one_line(session.user.name, 24)} ✓", "green"))
-        elif session.logged_in:
-            parts.append(StatusPart(f"{one_line(session.client.username or '', 24)} …", "dim"))
-        else:
-            parts.append(StatusPart("anonymous", "dim"))
-        active = session.sets.active
-        if active is not None:
-            parts.append(StatusPart(f"set: {one_line(active.name, 24)}", "cyan"))
-        outbox = session.writes.outbox
-        if outbox is not None:
-            pending, failed = outbox.pending_count(), len(outbox.failed())
-            if pending:
-                parts.append(StatusPart(f"⇡{pending} pending", "yellow"))
-            if failed:
-                parts.append(StatusPart(f"⚠{failed} failed (w)", "bold red"))
-        queued = session.client.scheduler.queued
-        if queued:
-            parts.append(StatusPart(f"⋯{queued}", "dim"))
-        if self.network_trouble:
-            parts.append(StatusPart(f"⚠ {one_line(self.network_trouble, 60)}", "bold red"))
-        return tuple(parts)
+        return app_status(self.session, self.site_label, self.network_trouble)
 
     def broadcast_status(self, *, soon: bool = False) -> None:
         """Send every screen the app's state; ``soon`` coalesces a burst into one update."""

@@ -21,10 +21,8 @@ from e621tui.settings.config import (
     default_config_path,
     load_settings,
     resolve_config_path,
-    save_settings,
-    settings_to_toml,
-    update_config,
 )
+from e621tui.settings.config_file import save_settings, settings_to_toml, update_config
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,39 @@
+"""The app-wide part of the status line, computed from the session as one snapshot."""
+
+from __future__ import annotations
+
+from e621tui.core.session import Session
+from e621tui.text.sanitize import one_line
+from e621tui.ui.messages import AppStatus, StatusPart
+
+
+def app_status(session: Session, site_label: str, network_trouble: str | None) -> AppStatus:
+    """Site, safe mode, login, active set, writes, queued requests and network trouble."""
+    parts = [StatusPart(site_label, "bold")]
+    if session.options.safe_mode:
+        parts.append(StatusPart("safe", "green"))
+    if session.user is not None:
+        parts.append(StatusPart(f"{one_line(session.user.name, 24)} ✓", "green"))
+    elif session.logged_in:
+        parts.append(StatusPart(f"{one_line(session.client.username or '', 24)} …", "dim"))
+    else:
+        parts.append(StatusPart("anonymous", "dim"))
+    active = session.sets.active
+    if active is not None:
+        parts.append(StatusPart(f"set: {one_line(active.name, 24)}", "cyan"))
+    outbox = session.writes.outbox
+    if outbox is not None:
+        pending, failed = outbox.pending_count(), len(outbox.failed())
+        if pending:
+            parts.append(StatusPart(f"⇡{pending} pending", "yellow"))
+        if failed:
+            parts.append(StatusPart(f"⚠{failed} failed (w)", "bold red"))
+    queued = session.client.scheduler.queued
+    if queued:
+        parts.append(StatusPart(f"⋯{queued}", "dim"))
+    if network_trouble:
+        parts.append(StatusPart(f"⚠ {one_line(network_trouble, 60)}", "bold red"))
+    return tuple(parts)
+
+
+__all__ = ["app_status"]
