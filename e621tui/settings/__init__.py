@@ -1,1 +1,1 @@
-"""e621tui/settings."""
+"""Settings and credentials (a leaf: imports nothing else of the app)."""

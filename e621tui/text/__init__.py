@@ -1,1 +1,1 @@
-"""e621tui/text."""
+"""Text from the site made safe to show: sanitizing and DText (a leaf)."""

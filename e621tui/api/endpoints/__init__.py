@@ -1,1 +1,1 @@
-"""e621tui/api/endpoints."""
+"""The client's endpoint groups: client.posts, .pools, .sets, .account and .tags."""

@@ -1,1 +1,6 @@
-"""e621tui/ui/actions."""
+"""Controllers the app owns and its key bindings delegate to."""
+
+from e621tui.ui.actions.account import AccountActions
+from e621tui.ui.actions.posts import PostActions
+
+__all__ = ["AccountActions", "PostActions"]
