@@ -162,7 +162,7 @@ def _add_comments(state: DemoState, rng: random.Random, ids: list[int]) -> None:
             sticky.is_sticky, sticky.score = True, -12
             sticky.creator_id, sticky.creator_name = staff[0].id, staff[0].name
             sticky.body = _STAFF_NOTES[0]
-            sticky.created = sticky.updated = post.created + 30.0  # the thread's first comment
+            sticky.created = sticky.updated = post.created  # the thread's first comment
         drafts.extend(per_post)
     drafts.sort(key=lambda c: (c.created, c.post_id))
     next_id = COMMENT_ID_START
