@@ -14,6 +14,8 @@ MAX_COLUMNS = 16
 MAX_ROWS = 200
 MAX_CELL_WIDTH = 40
 ELLIPSIS = "…"
+#: Style meta key holding the index (in `DTextRender.links`) of the link a character is in.
+LINK_META = "dtext_link"
 
 
 @dataclass
@@ -91,7 +93,10 @@ class LineOut:
                 text.append(prefix.rstrip() if segs is None else prefix, bar)
             for seg in segs or ():
                 start = len(text)
-                text.append(seg.text, seg.style)
+                style = seg.style
+                if seg.link is not None:  # lets a view find the link under the mouse
+                    style = (style or Style()) + Style.from_meta({LINK_META: seg.link})
+                text.append(seg.text, style)
                 if seg.link is not None:
                     old = spans.get(seg.link)
                     spans[seg.link] = (old[0] if old else start, len(text))
@@ -255,4 +260,4 @@ def layout_table(table: Table, styles: DTextStyles) -> list[list[Seg]]:
     return lines
 
 
-__all__ = ["Cell", "InlineStack", "LineOut", "Seg", "Table", "layout_table"]
+__all__ = ["LINK_META", "Cell", "InlineStack", "LineOut", "Seg", "Table", "layout_table"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from e621tui.text.dtext_blocks import Seg
+from e621tui.text.dtext_blocks import LINK_META, Seg
 from e621tui.text.dtext_render import LinkDraft, Renderer
 from e621tui.text.dtext_styles import DEFAULT_STYLES, DTextLink, DTextStyles, SectionInfo
 from e621tui.text.dtext_tokens import MAX_QUOTE_BARS, MAX_SOURCE
@@ -38,6 +38,10 @@ class DTextRender:
     def plain(self) -> str:
         """The text without styles."""
         return self.text.plain
+
+    def link_at(self, offset: int) -> DTextLink | None:
+        """The link covering character ``offset`` of the text, if any."""
+        return next((link for link in self.links if link.start <= offset < link.end), None)
 
 
 def render_dtext(
@@ -89,4 +93,4 @@ def render_dtext(
     return DTextRender(rich_text, found, counters[0], tuple(sections), truncated)
 
 
-__all__ = ["DTextLink", "DTextRender", "DTextStyles", "SectionInfo", "render_dtext"]
+__all__ = ["LINK_META", "DTextLink", "DTextRender", "DTextStyles", "SectionInfo", "render_dtext"]

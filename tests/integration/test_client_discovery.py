@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from e621tui.api.client import E621Client
-from e621tui.api.errors import Forbidden, InvalidQuery, NotFound
+from e621tui.api.errors import DecodeError, Forbidden, InvalidQuery, NotFound
 from e621tui.devserver import DevServer
 from e621tui.devserver.discovery_data import MANY_COMMENTS, ensure_discovery
 
@@ -101,3 +101,16 @@ async def test_popular_random_and_count(server: DevServer, anon_client: E621Clie
     assert count is not None and count.count == server.state.tags["fox"].post_count
     with pytest.raises(InvalidQuery):
         await anon_client.posts.count(" ".join(f"~t{i}" for i in range(41)))
+
+
+async def test_faults_on_the_new_routes(server: DevServer, anon_client: E621Client) -> None:
+    post_id = server.state.special["many_comments"]
+    server.faults.set("html_5xx", count=1, path_prefix="/comments")
+    comments = await anon_client.comments.for_post(post_id, limit=5)
+    assert len(comments) == 5
+    assert [r.status for r in server.api_requests("/comments.json")][0] >= 500
+    server.faults.set("malformed_json", count=1, path_prefix="/wiki_pages")
+    with pytest.raises(DecodeError):
+        await anon_client.wiki.by_title("fox")
+    server.faults.set("rate_storm", count=1, path_prefix="/popular")
+    assert await anon_client.posts.popular(date(2026, 7, 15))

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from e621tui.devserver.hostile import ALL_NASTY
 from e621tui.devserver.hostile_text import hostile_bodies
-from e621tui.text.dtext_rich import DTextStyles, render_dtext
+from e621tui.text.dtext_rich import LINK_META, DTextStyles, render_dtext
 
 
 def plain(source: str, **options: object) -> str:
@@ -131,8 +131,11 @@ def test_links_are_reported_with_offsets() -> None:
         ("reference", "42", "post #42"),
         ("url", "https://example.com/a", "https://example.com/a"),
     ]
-    for link in out.links:
+    for index, link in enumerate(out.links):
         assert out.plain[link.start : link.end].startswith(link.label)
+        assert out.link_at(link.start) == link and out.link_at(link.end - 1) == link
+        assert styles_at(out.text, link.start).meta == {LINK_META: index}
+    assert out.link_at(len(out.plain)) is None and out.link_at(out.links[0].end) is None
     assert out.links[3].post_id == 42 and out.links[0].post_id is None
     assert out.links[0].url() == "https://e621.net/wiki_pages/show_or_new?title=red_fox"
     assert (
