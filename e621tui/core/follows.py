@@ -180,11 +180,19 @@ class FollowFeed(Feed):
     counts_filter: Callable[[Post], bool] | None = None
     """True for posts that count as new (not blacklisted); None counts every post."""
     on_progress: Callable[[int, int], None] | None = None
-    """Called with (requests done, requests planned) while refreshing."""
+    """Called with (queries done, queries planned) while refreshing; `found_so_far` then
+    has the posts found until now (a view may show them before the refresh ends)."""
     tag_limit: int = TAG_LIMIT
     max_catch_up_pages: int = MAX_CATCH_UP_PAGES
     result: FollowResult | None = None
     _refreshing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _found: dict[int, Post] = field(default_factory=dict)
+
+    def found_so_far(self) -> list[Post]:
+        """New posts found by the queries done so far, newest first (all of them once done)."""
+        if self.result is not None:
+            return list(self.result.posts)
+        return sorted(self._found.values(), key=lambda p: p.id, reverse=True)
 
     @property
     def title(self) -> str:
@@ -204,6 +212,7 @@ class FollowFeed(Feed):
         assert isinstance(clone, FollowFeed)
         clone.result = None
         clone._refreshing = asyncio.Lock()
+        clone._found = {}
         return clone
 
     def planned_queries(self) -> list[FollowQuery]:
@@ -228,7 +237,7 @@ class FollowFeed(Feed):
         accepted, refused = split_follows(self.follows)
         queries = plan_queries(accepted, self._mark_of, room=self.room)
         followed = _Followed(accepted)
-        found: dict[int, Post] = {}
+        found = self._found = {}
         tags_of: dict[int, set[str]] = {}
         high_water: dict[str, int] = {}
         more: list[str] = []

@@ -144,10 +144,15 @@ async def test_wildcard_and_refused_follows(server: DevServer, session: Session)
 
 
 async def test_progress_and_title(server: DevServer, session: Session) -> None:
-    seen: list[tuple[int, int]] = []
-    feed: FollowFeed = session.follow_feed(follow_list(server, 80), on_progress=lambda d, t:
-                                           seen.append((d, t)))  # fmt: skip
+    seen: list[tuple[int, int, int]] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append((done, total, len(feed.found_so_far())))
+
+    feed: FollowFeed = session.follow_feed(follow_list(server, 80), on_progress=progress)
     assert feed.title == "followed tags (80)"
     await feed.page(0)
-    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert [(d, t) for d, t, _ in seen] == [(1, 3), (2, 3), (3, 3)]
+    found = [n for _, _, n in seen]
+    assert 0 < found[0] <= found[1] <= found[2] == len(feed.found_so_far())
     assert feed.title.startswith("followed tags: ") and feed.title.endswith(" new")
