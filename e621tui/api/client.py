@@ -2,7 +2,8 @@
 
 The client owns the transport (`E621Client.request`: scheduling, retries, credentials); the
 endpoints are grouped by what they touch and composed as attributes: ``client.posts``,
-``client.pools``, ``client.sets``, ``client.account`` and ``client.tags``.
+``client.pools``, ``client.sets``, ``client.account``, ``client.tags``, ``client.comments``,
+``client.wiki`` and ``client.notes``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from typing import Any
 import httpx
 
 from e621tui.api.endpoints.account import AccountEndpoints
+from e621tui.api.endpoints.comments import CommentEndpoints
 from e621tui.api.endpoints.pools import PoolEndpoints
 from e621tui.api.endpoints.posts import PostEndpoints
 from e621tui.api.endpoints.sets import MAX_SET_IDS, SetEndpoints
 from e621tui.api.endpoints.tags import TagEndpoints
+from e621tui.api.endpoints.wiki import NoteEndpoints, WikiEndpoints
 from e621tui.api.errors import ApiError, AuthError, NetworkError, Throttled
 from e621tui.api.http import (
     RETRY_STATUSES,
@@ -108,6 +111,9 @@ class E621Client:
         self.sets = SetEndpoints(self)
         self.account = AccountEndpoints(self)
         self.tags = TagEndpoints(self)
+        self.comments = CommentEndpoints(self)
+        self.wiki = WikiEndpoints(self)
+        self.notes = NoteEndpoints(self)
 
     def set_credentials(self, username: str | None, api_key: str | None) -> None:
         """Log in as another account, or out (both None); the User-Agent follows."""

@@ -18,8 +18,15 @@ scripts. Standard library plus Pillow only; never imports textual.
 * sets: set_demo_public, set_demo_small, set_demo_private, set_demo_empty, set_demo_long_name,
   set_other_maintained (demo maintains it), set_other_private, set_other_public;
 * users: user_demo, user_other, user_hidden_favorites;
+* comments, wiki pages and notes (`discovery_data.py`; made on first use, or call
+  `ensure_discovery(state)`): many_comments (a post with 3000 comments), comment_sticky,
+  comment_hidden, comment_warned, comment_low_score, wiki_showcase (every DText feature),
+  wiki_redirect, wiki_numeric (titled "2020"), wiki_deleted, notes_post;
 * with `hostile=True`: hostile, hostile_rtl, hostile_long_description, hostile_many_tags,
-  hostile_long_tag, hostile_pool, hostile_set (owned by demo), hostile_user.
+  hostile_long_tag, hostile_pool, hostile_set (owned by demo), hostile_user, hostile_comment,
+  hostile_wiki.
+
+`srv.add_posts(n, tags=[...])` uploads new posts while serving (feeds that catch up).
 """
 
 from __future__ import annotations

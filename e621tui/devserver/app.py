@@ -12,7 +12,14 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from e621tui.devserver import routes_misc, routes_posts, routes_sets
+from e621tui.devserver import (
+    routes_comments,
+    routes_misc,
+    routes_popular,
+    routes_posts,
+    routes_sets,
+    routes_wiki,
+)
 from e621tui.devserver.common import (
     Ctx,
     HttpError,
@@ -31,7 +38,14 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 Route = tuple[str, "re.Pattern[str]", Callable[[Ctx], Response]]
 ROUTES: list[Route] = [
     (method, re.compile(pattern + r"$"), func)
-    for method, pattern, func in (*routes_posts.ROUTES, *routes_sets.ROUTES, *routes_misc.ROUTES)
+    for method, pattern, func in (
+        *routes_posts.ROUTES,
+        *routes_sets.ROUTES,
+        *routes_misc.ROUTES,
+        *routes_comments.ROUTES,
+        *routes_wiki.ROUTES,
+        *routes_popular.ROUTES,
+    )
 ]
 
 

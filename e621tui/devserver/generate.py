@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from e621tui.devserver import vocab
+from e621tui.devserver.discovery_data import prepare_discovery
 from e621tui.devserver.model import DemoState, PoolRec, PostRec, SetRec, TagRec, UserRec
 
 DEMO_USERNAME = "demo"
@@ -68,6 +69,7 @@ def generate(seed: int = 621, post_count: int = 3000) -> DemoState:
     _make_sets(state, rng)
     _make_favorites_and_votes(state, rng)
     rebuild_tags(state)
+    prepare_discovery(state, seed)  # comments, wiki pages, notes: made on first use
     return state
 
 

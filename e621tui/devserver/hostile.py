@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from e621tui.devserver.generate import DEMO_USER_ID, rebuild_tags
+from e621tui.devserver.hostile_text import add_hostile_texts
 from e621tui.devserver.model import DemoState, PoolRec, PostRec, SetRec, UserRec
 
 MARKUP = (
@@ -150,3 +151,4 @@ def add_hostile(state: DemoState) -> None:
     state.special["hostile_set"] = set_id
     state.special["hostile_user"] = HOSTILE_USER_ID
     rebuild_tags(state)
+    add_hostile_texts(state, main.id, HOSTILE_USER_ID, HOSTILE_USER_NAME, ALL_NASTY)

@@ -7,6 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from e621tui.devserver.model_text import CommentRec, NoteRec, WikiRec
+
 #: Tag categories with the autocomplete's numeric ids (e621-api.md §7.1).
 CATEGORY_IDS: dict[str, int] = {
     "general": 0,
@@ -178,6 +180,12 @@ class DemoState:
         #: (user id, post id) -> -1 or 1.
         self.votes: dict[tuple[int, int], int] = {}
         self.special: dict[str, int] = {}
+        #: Comments, wiki pages (by id) and notes (`discovery_data.py`).
+        self.comments: dict[int, CommentRec] = {}
+        #: (user id, comment id) -> -1 or 1.
+        self.comment_votes: dict[tuple[int, int], int] = {}
+        self.wiki_pages: dict[int, WikiRec] = {}
+        self.notes: dict[int, NoteRec] = {}
         self.now: float = 0.0
         self._fav_rows = itertools.count(1)
         self._set_ids = itertools.count(1)

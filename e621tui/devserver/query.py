@@ -5,6 +5,11 @@ Supported metatags: `rating:`, `id:`, `score:`, `favcount:`, `width:`, `height:`
 `user:`/`uploader:`, `parent:`, `ischild:`, `isparent:`, `inpool:`, `votedup:`/`upvote:`,
 `voteddown:`/`downvote:`, `voted:`, `order:`, `randseed:`, `limit:`. Grouping with parentheses
 is not supported (a lone `(` is an ordinary tag that matches nothing).
+
+OR terms (`~tag`) follow the site (e621-api.md §19): at least one must match; every `~tag`
+counts toward the 40-tag limit; `~fox*` is not expanded (it matches nothing) and a plain
+`fox*` joins the same OR list as the `~` terms. Free tags: `rating:s…`, `status:deleted`,
+`-status:deleted` and `limit:` (§0.9).
 """
 
 from __future__ import annotations
@@ -113,10 +118,14 @@ def parse(tags: str) -> Query:
 
 
 def _is_free(term: Term) -> bool:
-    """Tags that do not count against the 40-tag limit."""
-    return term.value is not None and (
-        term.name in ("rating", "limit") or (term.name == "status" and term.value == "deleted")
-    )
+    """Tags that do not count against the 40-tag limit (`is_unlimited_tag?`)."""
+    if term.value is None or term.optional:
+        return False
+    if term.name == "limit":
+        return True
+    if term.name == "rating":
+        return not term.negated and term.value.startswith("s")
+    return term.name == "status" and term.value == "deleted"
 
 
 def number_matcher(value: str, cap: int | None = None) -> Callable[[float], bool]:
@@ -161,8 +170,15 @@ class Matcher:
         self.required: list[tuple[Predicate, bool]] = []
         self.optional: list[tuple[Predicate, bool]] = []
         for term in query.terms:
+            wildcard = term.value is None and "*" in term.name
+            if wildcard and term.optional and not term.negated:
+                # `~fox*` is not expanded by the site: an OR term that never matches.
+                self.optional.append((_never, False))
+                continue
             pred = self._compile(term)
-            (self.optional if term.optional else self.required).append((pred, term.negated))
+            # A plain (non-negated) wildcard joins the OR list of the `~` terms.
+            optional = term.optional or (wildcard and not term.negated)
+            (self.optional if optional else self.required).append((pred, term.negated))
 
     def __call__(self, post: PostRec) -> bool:
         if post.deleted and not self.query.show_deleted:
@@ -309,6 +325,10 @@ class Matcher:
 
     _meta_upvote = _meta_votedup
     _meta_downvote = _meta_voteddown
+
+
+def _never(post: PostRec) -> bool:
+    return False
 
 
 def search(ctx: Ctx, query: Query) -> list[PostRec]:

@@ -14,6 +14,7 @@ from e621tui.devserver.model import (
     TagRec,
     UserRec,
 )
+from e621tui.devserver.related import related_string
 
 PREVIEW_BOX = 256
 SAMPLE_BOX = 850
@@ -203,8 +204,8 @@ def tag_json(tag: TagRec, ctx: Ctx) -> dict[str, Any]:
         "id": tag.id,
         "name": tag.name,
         "post_count": tag.post_count,
-        "related_tags": None,
-        "related_tags_updated_at": None,
+        "related_tags": related_string(ctx.state, tag.name),
+        "related_tags_updated_at": ctx.ts(ctx.state.now),
         "category": CATEGORY_IDS.get(tag.category, 0),
         "is_locked": False,
         "created_at": ctx.ts(tag.created),

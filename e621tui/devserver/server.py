@@ -40,6 +40,7 @@ from e621tui.devserver.generate import generate
 from e621tui.devserver.hostile import add_hostile
 from e621tui.devserver.images import StaticFiles
 from e621tui.devserver.model import DemoState
+from e621tui.devserver.mutate import add_posts
 
 RATE_LIMIT = 2
 RATE_WINDOW = 1.0
@@ -276,6 +277,10 @@ class DevServer:
                 start += 1
             best = max(best, end - start + 1)
         return best
+
+    def add_posts(self, count: int = 1, **fields: Any) -> list[int]:
+        """Upload new posts while serving (see `mutate.add_posts`); return their ids."""
+        return add_posts(self.state, count, **fields)
 
     def clear_requests(self) -> None:
         """Forget recorded requests (the rate window keeps its memory)."""

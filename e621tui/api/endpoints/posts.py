@@ -1,14 +1,20 @@
-"""Post endpoints: search pages, every post of a query, one post, posts by id."""
+"""Post endpoints: search pages, every post of a query, one post, posts by id, popular,
+random and counts."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from e621tui.api.endpoints.base import EndpointGroup
+from e621tui.api.errors import NotFound
 from e621tui.api.limiter import Priority
-from e621tui.api.models import Post, decode_post, decode_posts
+from e621tui.api.models import Post, convert, decode_post, decode_posts
+from e621tui.api.models_text import PostCount
 from e621tui.api.query import ID_CHUNK, MAX_LIMIT, MAX_PAGE, paging_mode
+
+PopularScale = Literal["day", "week", "month"]
 
 
 class PostEndpoints(EndpointGroup):
@@ -109,5 +115,53 @@ class PostEndpoints(EndpointGroup):
                 found[post.id] = post
         return [found[i] for i in wanted if i in found]
 
+    async def popular(
+        self,
+        day: date | datetime | None = None,
+        scale: PopularScale = "day",
+        *,
+        priority: Priority = Priority.USER,
+        group: str | None = None,
+    ) -> list[Post]:
+        """Posts uploaded in the day / week (Mon–Sun) / month around ``day``, by score.
 
-__all__ = ["PostEndpoints"]
+        One page only (the site ignores page and limit); periods are in UTC (``time_zone=UTC``);
+        deleted posts are included, as on the site.
+        """
+        if scale not in ("day", "week", "month"):
+            raise ValueError("scale must be day, week or month")
+        params: dict[str, Any] = {"scale": scale, "time_zone": "UTC"}
+        if day is not None:
+            params["date"] = (day.date() if isinstance(day, datetime) else day).isoformat()
+        body = await self._api.request(
+            "GET", "/popular.json", params=params, priority=priority, group=group
+        )
+        posts, _ = decode_posts(body)
+        return posts
+
+    async def random(self, tags: str = "", *, priority: Priority = Priority.USER) -> Post | None:
+        """A random post matching ``tags``, or None when nothing matches."""
+        params = {"tags": tags.strip()} if tags.strip() else None
+        try:
+            body = await self._api.request(
+                "GET", "/posts/random.json", params=params, priority=priority
+            )
+        except NotFound:
+            return None
+        return decode_post(body)
+
+    async def count(
+        self, tags: str = "", *, priority: Priority = Priority.USER, group: str | None = None
+    ) -> PostCount | None:
+        """How many posts match ``tags``; None on sites without ``/posts/count.json``."""
+        params = {"tags": tags.strip()} if tags.strip() else None
+        try:
+            body = await self._api.request(
+                "GET", "/posts/count.json", params=params, priority=priority, group=group
+            )
+        except NotFound:
+            return None
+        return convert(body, PostCount)
+
+
+__all__ = ["PopularScale", "PostEndpoints"]
