@@ -19,7 +19,14 @@ scripts. Standard library plus Pillow only; never imports textual.
   set_other_maintained (demo maintains it), set_other_private, set_other_public;
 * users: user_demo, user_other, user_hidden_favorites;
 * with `hostile=True`: hostile, hostile_rtl, hostile_long_description, hostile_many_tags,
-  hostile_long_tag, hostile_pool, hostile_set (owned by demo), hostile_user.
+  hostile_long_tag, hostile_pool, hostile_set (owned by demo), hostile_user;
+* with `media=True` (posts whose files are real bytes with true md5s, `media.py`): media_1 …
+  media_6, media_pool (15 posts), media_set, media_video, media_mp4, media_gif, media_apng,
+  media_hostile_artist, media_hostile_pool, media_hidden, media_deleted.
+
+Static files honour ``Range`` (206/416; `srv.static_ranges = False` turns that off), the
+faults ``cut`` and ``throttle`` hit downloads, and `srv.static_requests(prefix)` lists the
+static requests (with their headers and status) next to `srv.api_requests`.
 """
 
 from __future__ import annotations

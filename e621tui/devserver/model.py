@@ -178,6 +178,8 @@ class DemoState:
         #: (user id, post id) -> -1 or 1.
         self.votes: dict[tuple[int, int], int] = {}
         self.special: dict[str, int] = {}
+        #: Real original files by md5 (`media.py`): served as is, and `md5(bytes) == md5`.
+        self.files: dict[str, bytes] = {}
         self.now: float = 0.0
         self._fav_rows = itertools.count(1)
         self._set_ids = itertools.count(1)
