@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from e621tui.core.downloads.events import BatchFinished, DownloadsChanged
+
 
 class NotLoggedIn(Exception):
     """A write was attempted without an account."""
@@ -60,11 +62,20 @@ class NetworkTrouble:
 
 
 Event = (
-    PostsChanged | MembershipChanged | WritesChanged | WriteFailed | NetworkTrouble | LoginChanged
+    PostsChanged
+    | MembershipChanged
+    | WritesChanged
+    | WriteFailed
+    | NetworkTrouble
+    | LoginChanged
+    | DownloadsChanged
+    | BatchFinished
 )
 
 
 __all__ = [
+    "BatchFinished",
+    "DownloadsChanged",
     "Event",
     "LoginChanged",
     "MembershipChanged",
