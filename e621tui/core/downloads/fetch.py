@@ -17,6 +17,7 @@ import asyncio
 import hashlib
 import os
 import re
+import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ MAX_FILE_BYTES = 4 * 2**30
 MAX_ATTEMPTS = 4
 #: Bytes gathered before one write to disk.
 WRITE_CHUNK = 1 * 2**20
+#: Seconds at most between two writes, so a crash on a slow link loses little.
+WRITE_EVERY = 0.5
 _MD5_RE = re.compile(r"[0-9a-f]{32}")
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
@@ -97,6 +100,7 @@ class _Sink:
         self._pending: Future[None] | None = None
         self._buffer: list[bytes] = []
         self._buffered = 0
+        self._written_at = time.monotonic()
 
     async def open(self) -> None:
         await asyncio.wrap_future(self._executor.submit(self._open_sync))
@@ -116,12 +120,15 @@ class _Sink:
     async def write(self, data: bytes) -> None:
         self._buffer.append(data)
         self._buffered += len(data)
-        if self._buffered >= WRITE_CHUNK:
+        if self._buffered >= WRITE_CHUNK or time.monotonic() - self._written_at > WRITE_EVERY:
             await self._flush_buffer()
 
     async def _flush_buffer(self) -> None:
+        self._written_at = time.monotonic()
         if self._pending is not None:
             await asyncio.wrap_future(self._pending)
+        if not self._buffer:
+            return
         data = b"".join(self._buffer)
         self._buffer, self._buffered = [], 0
         self._pending = self._executor.submit(self._write_sync, data)
@@ -214,6 +221,20 @@ class StaticFetcher:
     ) -> FetchResult:
         """Download ``url`` to ``target``; raise `FetchError` (the partial file is kept
         for a resume unless the error says the bytes were wrong)."""
+        try:
+            return await self._fetch(url, target, md5, size, progress)
+        except OSError as exc:
+            where = target.parent
+            raise FetchError(f"cannot write in {where}: {exc.strerror or exc}") from None
+
+    async def _fetch(
+        self,
+        url: str,
+        target: Path,
+        md5: str | None,
+        size: int | None,
+        progress: ProgressCallback | None,
+    ) -> FetchResult:
         expected = (md5 or "").lower()
         checkable = bool(_MD5_RE.fullmatch(expected))
         if await asyncio.to_thread(target.exists):

@@ -149,7 +149,7 @@ class NameTemplate:
                 piece.literal + (format(values[piece.field], piece.spec) if piece.field else "")
                 for piece in level
             )
-            if not text.strip(" ."):
+            if not text.strip():
                 if number < len(self.levels) - 1:
                     continue  # an empty folder level (no pool, no set) is left out
                 text = f"{values['id']}.{values['ext']}"
