@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -18,13 +18,32 @@ from e621tui.api.limiter import Priority
 from e621tui.api.models import Post
 from e621tui.api.query import ID_CHUNK, MAX_LIMIT, MAX_PAGE, paging_mode
 from e621tui.core.downloads.paths import PathEscape, inside
-from e621tui.core.downloads.queue import PlannerTrouble
 from e621tui.core.downloads.store import Batch, DownloadStore, Item, NewItem
 from e621tui.core.downloads.templates import BatchContext, NameTemplate, post_fields
 
 #: The scheduler group of the queue's API requests.
 GROUP = "downloads"
 PRIORITY = Priority.PREFETCH
+
+
+class PlannerTrouble(Exception):
+    """The planner could not reach the site; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: float = 15.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Planner(Protocol):
+    """Looks posts up and walks searches for the queue (API calls, at low priority)."""
+
+    async def resolve(self, batch: Batch, items: list[Item]) -> None:
+        """Fill in URL, md5 and path of ``items`` (or fail them with a reason) in the store."""
+        ...
+
+    async def plan(self, batch: Batch) -> None:
+        """Add the next page of a batch that is still planning (ends planning when done)."""
+        ...
 
 
 def file_url(post: Post, base_url: str) -> str | None:
@@ -222,6 +241,8 @@ def _next_page(query: str, page: int | str | None, posts: list[Post]) -> int | s
 __all__ = [
     "GROUP",
     "ClientPlanner",
+    "Planner",
+    "PlannerTrouble",
     "context_of",
     "file_url",
     "item_for",

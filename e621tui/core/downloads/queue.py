@@ -14,63 +14,24 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Literal
 
-from e621tui.core.downloads.events import (
-    BatchFinished,
-    BatchSummary,
-    DownloadEvent,
-    DownloadsChanged,
-    DownloadSummary,
-    ItemView,
-)
+from e621tui.core.downloads.events import BatchSummary, DownloadEvent, DownloadSummary, ItemView
 from e621tui.core.downloads.fetch import FetchError, StaticFetcher, partial_path
 from e621tui.core.downloads.lock import QueueLock
-from e621tui.core.downloads.progress import RateMeter, eta
+from e621tui.core.downloads.plan import Planner, PlannerTrouble
+from e621tui.core.downloads.report import Reporter
 from e621tui.core.downloads.store import TERMINAL, Batch, DownloadStore, Item
+from e621tui.core.downloads.views import Live, batch_summary, item_view, queue_summary
 from e621tui.text.sanitize import one_line
 
 log = logging.getLogger(__name__)
 
 #: Seconds between two looks at a busy lock (another instance runs the queue).
 LOCK_POLL = 5.0
-#: Failed items listed in a `BatchFinished` event.
-MAX_FAILURES_LISTED = 5
 
 _Stop = Literal["pause", "cancel", "close"]
-
-
-class PlannerTrouble(Exception):
-    """The planner could not reach the site; try again after ``retry_after`` seconds."""
-
-    def __init__(self, message: str, retry_after: float = 15.0) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class Planner(Protocol):
-    """Looks posts up and walks searches for the queue (API calls, at low priority)."""
-
-    async def resolve(self, batch: Batch, items: list[Item]) -> None:
-        """Fill in URL, md5 and path of ``items`` (or fail them with a reason) in the store."""
-        ...
-
-    async def plan(self, batch: Batch) -> None:
-        """Add the next page of a batch that is still planning (ends planning when done)."""
-        ...
-
-
-@dataclass
-class _Live:
-    """A running item's in-memory progress."""
-
-    item: Item
-    task: asyncio.Task[None] | None = None
-    bytes_done: int = 0
-    bytes_total: int | None = None
-    meter: RateMeter = field(default_factory=RateMeter)
 
 
 class DownloadQueue:
@@ -103,18 +64,15 @@ class DownloadQueue:
         self.planner = planner
         self.parallel = max(1, parallel)
         self.progress_interval = progress_interval
-        self._emit = emit
         self._lock = lock or QueueLock(None)
         self._clock = clock
-        self._live: dict[int, _Live] = {}
+        self._live: dict[int, Live] = {}
         self._stopping: dict[int, _Stop] = {}
         self._planning: asyncio.Task[None] | None = None
         self._plan_retry_at = 0.0
         self._runner: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
-        self._dirty_items: set[int] = set()
-        self._dirty_batches: set[int] = set()
-        self._flush_handle: asyncio.TimerHandle | None = None
+        self.report = Reporter(store, emit, progress_interval, self._live, self.summary, clock)
         self._closing = False
         self.blocked: str | None = None
         self.recovered = 0
@@ -140,15 +98,12 @@ class DownloadQueue:
             self._runner.cancel()
             tasks.append(self._runner)
         await asyncio.gather(*tasks, return_exceptions=True)
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-            self._flush_handle = None
+        self.report.cancel()
         self._lock.release()
 
     def added(self, batch_id: int) -> None:
         """A batch was stored or grew: report it and look for work."""
-        self._dirty_batches.add(batch_id)
-        self._schedule_flush()
+        self.report.batch(batch_id)
         self._wake.set()
 
     @property
@@ -165,19 +120,21 @@ class DownloadQueue:
             if deadline is not None and self._clock() > deadline:
                 return False
             await asyncio.sleep(0.05)
-        self._flush()
+        self.report.flush()
         return True
 
     async def _run(self) -> None:
         while not self._lock.acquire():
             self.blocked = "another e621-tui is running the download queue"
-            self._touch_summary()
+            self.report.soon()
             await asyncio.sleep(LOCK_POLL)
         self.blocked = None
         self.recovered = self.store.recover()
         # Batches that ended while no one was listening (a crash) still get their event.
-        self._dirty_batches.update(b.id for b in self.store.batches() if not b.notified)
-        self._touch_summary()
+        for batch in self.store.batches():
+            if not batch.notified:
+                self.report.batch(batch.id)
+        self.report.soon()
         while not self._closing:
             self._wake.clear()
             self._fill()
@@ -192,7 +149,7 @@ class DownloadQueue:
             candidates = self.store.runnable(self._live.keys(), self.parallel * 8)
             for broken in [c for c in candidates if c.resolved and not (c.url and c.path)]:
                 self.store.update(broken.id, state="failed", error="no file address to download")
-                self._touch(broken)
+                self.report.item(broken)
             chosen = next(
                 (c for c in candidates if c.resolved and c.url and c.path
                  and c.path not in busy_paths), None,
@@ -237,9 +194,7 @@ class DownloadQueue:
             self._retry_planning_in(60.0)
         finally:
             self._planning = None
-            self._dirty_batches.add(batch.id)
-            self._dirty_items.update(i.id for i in items)
-            self._schedule_flush()
+            self.report.items((i.id for i in items), batch.id)
             self._wake.set()
 
     def _retry_planning_in(self, delay: float) -> None:
@@ -251,12 +206,12 @@ class DownloadQueue:
     def _begin(self, item: Item) -> None:
         self.store.update(item.id, state="downloading", error=None)
         item.state = "downloading"
-        live = _Live(item, bytes_done=item.bytes_done, bytes_total=item.bytes_total)
+        live = Live(item, bytes_done=item.bytes_done, bytes_total=item.bytes_total)
         self._live[item.id] = live
         live.task = asyncio.get_running_loop().create_task(self._download(live))
-        self._touch(item)
+        self.report.item(item)
 
-    async def _download(self, live: _Live) -> None:
+    async def _download(self, live: Live) -> None:
         item = live.item
         assert item.url is not None and item.path is not None
 
@@ -265,7 +220,7 @@ class DownloadQueue:
             if total is not None:
                 live.bytes_total = total
             live.meter.add(self._clock(), done)
-            self._touch(item)
+            self.report.item(item)
 
         target = Path(item.path)
         try:
@@ -289,10 +244,10 @@ class DownloadQueue:
         finally:
             self._stopping.pop(item.id, None)
             del self._live[item.id]
-            self._touch(item)
+            self.report.item(item)
             self._wake.set()
 
-    def _stopped(self, live: _Live, why: _Stop) -> None:
+    def _stopped(self, live: Live, why: _Stop) -> None:
         item = live.item
         if why == "cancel":
             self.store.update(item.id, state="cancelled", bytes_done=0)
@@ -302,7 +257,7 @@ class DownloadQueue:
         else:
             self.store.update(item.id, state="queued", bytes_done=live.bytes_done)
 
-    def _stop(self, live: _Live, why: _Stop) -> None:
+    def _stop(self, live: Live, why: _Stop) -> None:
         self._stopping[live.item.id] = why
         if live.task is not None:
             live.task.cancel()
@@ -319,7 +274,7 @@ class DownloadQueue:
         if item is None or item.state != "queued":
             return False
         self.store.update(item_id, state="paused")
-        self._touch(item)
+        self.report.item(item)
         return True
 
     def resume(self, item_id: int) -> bool:
@@ -328,7 +283,7 @@ class DownloadQueue:
         if item is None or item.state != "paused":
             return False
         self.store.update(item_id, state="queued")
-        self._touch(item)
+        self.report.item(item)
         self._wake.set()
         return True
 
@@ -343,7 +298,7 @@ class DownloadQueue:
             return False
         self.store.update(item_id, state="cancelled", bytes_done=0)
         _remove_partial(item)
-        self._touch(item)
+        self.report.item(item)
         return True
 
     def retry(self, item_id: int) -> bool:
@@ -356,7 +311,7 @@ class DownloadQueue:
             fields["resolved"] = 0  # no URL last time (hidden, not found): ask the site again
         self.store.update(item_id, **fields)
         self.store.set_notified(item.batch_id, False)
-        self._touch(item)
+        self.report.item(item)
         self._wake.set()
         return True
 
@@ -376,8 +331,7 @@ class DownloadQueue:
             self.store.add_items(batch_id, [], source=None)
         unfinished = self.store.items(batch_id=batch_id, states=("queued", "downloading", "paused"))
         count = sum(self.cancel(i.id) for i in unfinished)
-        self._dirty_batches.add(batch_id)
-        self._schedule_flush()
+        self.report.batch(batch_id)
         return count
 
     def retry_failed(self, batch_id: int | None = None) -> int:
@@ -389,27 +343,14 @@ class DownloadQueue:
     def clear_finished(self) -> int:
         """Forget done and cancelled items (the files stay on disk); return how many."""
         count = self.store.clear_finished()
-        self._touch_summary()
+        self.report.soon()
         return count
 
     # ---- views ---------------------------------------------------------------------------
 
     def view(self, item: Item) -> ItemView:
         """How a view shows this item right now."""
-        live = self._live.get(item.id)
-        done, total = item.bytes_done, item.bytes_total
-        speed = remaining = None
-        if live is not None:
-            now = self._clock()
-            done, total = live.bytes_done, live.bytes_total or total
-            speed = live.meter.speed(now)
-            remaining = eta(None if total is None else max(0, total - done), speed)
-        return ItemView(
-            id=item.id, batch_id=item.batch_id, index=item.index, post_id=item.post_id,
-            state="downloading" if live is not None else item.state, path=item.path,
-            bytes_done=done, bytes_total=total, speed=speed, eta=remaining,
-            skipped=item.skipped, error=item.error, attempts=item.attempts,
-        )  # fmt: skip
+        return item_view(item, self._live.get(item.id), self._clock())
 
     def items(self, *, batch_id: int | None = None, limit: int | None = None) -> list[ItemView]:
         """Every item (or one batch's), in queue order."""
@@ -418,102 +359,19 @@ class DownloadQueue:
     def batch_summary(self, batch_id: int) -> BatchSummary | None:
         """One batch's counts."""
         batch = self.store.batch(batch_id)
-        if batch is None:
-            return None
-        counts = self.store.counts(batch_id)
-        return _batch_summary(batch, counts)
+        return None if batch is None else batch_summary(batch, self.store.counts(batch_id))
 
     def batches(self) -> list[BatchSummary]:
         """Every batch, oldest first."""
-        return [_batch_summary(b, self.store.counts(b.id)) for b in self.store.batches()]
+        return [batch_summary(b, self.store.counts(b.id)) for b in self.store.batches()]
 
     def summary(self) -> DownloadSummary:
         """The open batches' counts, bytes, speed and time left."""
         open_ids = self.store.open_batch_ids()
-        counts = self.store.counts_for(open_ids)
-        now = self._clock()
-        speeds = [s for s in (live.meter.speed(now) for live in self._live.values()) if s]
-        speed = sum(speeds) if speeds else None
-        bytes_done = sum(c[2] for c in counts.values())
-        bytes_total = sum(c[3] for c in counts.values())
-        for live in self._live.values():  # fresher than the last saved progress
-            bytes_done += live.bytes_done - (live.item.bytes_done or 0)
-        unknown = self.store.unknown_totals(open_ids)
-
-        def n(state: str) -> int:
-            return counts.get(state, (0, 0, 0, 0))[0]
-
-        remaining = max(0, bytes_total - bytes_done - _cancelled_bytes(counts))
-        return DownloadSummary(
-            files=sum(c[0] for c in counts.values()),
-            done=n("done"), skipped=counts.get("done", (0, 0, 0, 0))[1], failed=n("failed"),
-            cancelled=n("cancelled"), queued=n("queued"), active=len(self._live),
-            paused=n("paused"), bytes_done=bytes_done, bytes_total=bytes_total,
-            unknown_sizes=unknown, speed=speed, eta=eta(remaining, speed), blocked=self.blocked,
+        return queue_summary(
+            self.store.counts_for(open_ids), list(self._live.values()), self._clock(),
+            unknown=self.store.unknown_totals(open_ids), blocked=self.blocked,
         )  # fmt: skip
-
-    # ---- coalesced reporting -------------------------------------------------------------
-
-    def _touch(self, item: Item) -> None:
-        self._dirty_items.add(item.id)
-        self._dirty_batches.add(item.batch_id)
-        self._schedule_flush()
-
-    def _touch_summary(self) -> None:
-        self._schedule_flush()
-
-    def _schedule_flush(self) -> None:
-        if self._flush_handle is None:
-            loop = asyncio.get_running_loop()
-            self._flush_handle = loop.call_later(self.progress_interval, self._flush)
-
-    def _flush(self) -> None:
-        if self._flush_handle is not None:
-            self._flush_handle.cancel()
-        self._flush_handle = None
-        dirty, self._dirty_items = self._dirty_items, set()
-        batches, self._dirty_batches = self._dirty_batches, set()
-        self.store.save_progress(
-            [(i, self._live[i].bytes_done, self._live[i].bytes_total) for i in dirty
-             if i in self._live]
-        )  # fmt: skip
-        for live in self._live.values():
-            live.item.bytes_done = live.bytes_done
-        views = tuple(self.view(item) for i in sorted(dirty) if (item := self.store.item(i)))
-        self._emit(DownloadsChanged(self.summary(), views))
-        for batch_id in sorted(batches):
-            self._maybe_finished(batch_id)
-
-    def _maybe_finished(self, batch_id: int) -> None:
-        batch = self.store.batch(batch_id)
-        if batch is None or batch.notified:
-            return
-        summary = _batch_summary(batch, self.store.counts(batch_id))
-        if not summary.finished or any(
-            live.item.batch_id == batch_id for live in self._live.values()
-        ):
-            return
-        self.store.set_notified(batch_id, True)
-        failed = self.store.items(batch_id=batch_id, states=("failed",), limit=MAX_FAILURES_LISTED)
-        self._emit(BatchFinished(summary, tuple(self.view(i) for i in failed)))
-
-
-def _batch_summary(batch: Batch, counts: dict[str, tuple[int, int, int, int]]) -> BatchSummary:
-    def n(state: str) -> int:
-        return counts.get(state, (0, 0, 0, 0))[0]
-
-    return BatchSummary(
-        id=batch.id, kind=batch.kind, title=batch.title, files=sum(c[0] for c in counts.values()),
-        done=n("done"), skipped=counts.get("done", (0, 0, 0, 0))[1], failed=n("failed"),
-        cancelled=n("cancelled"), queued=n("queued"), active=n("downloading"),
-        paused=n("paused"), left_out=batch.left_out, planning=batch.planning, error=batch.error,
-    )  # fmt: skip
-
-
-def _cancelled_bytes(counts: dict[str, tuple[int, int, int, int]]) -> int:
-    """Bytes that will never arrive: the sizes of failed and cancelled items."""
-    return sum(counts.get(s, (0, 0, 0, 0))[3] - counts.get(s, (0, 0, 0, 0))[2]
-               for s in ("failed", "cancelled"))  # fmt: skip
 
 
 def _remove_partial(item: Item) -> None:
@@ -525,4 +383,4 @@ def _remove_partial(item: Item) -> None:
         log.warning("could not remove the partial file of post #%d: %s", item.post_id, exc)
 
 
-__all__ = ["DownloadQueue", "Planner", "PlannerTrouble"]
+__all__ = ["DownloadQueue"]

@@ -15,17 +15,20 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any
 
-ItemState = Literal["queued", "downloading", "paused", "done", "failed", "cancelled"]
-BatchKind = Literal["posts", "pool", "set", "search"]
-
-#: States an item leaves only by a user action.
-TERMINAL: frozenset[str] = frozenset({"done", "failed", "cancelled"})
-#: States that still need work (or a resume).
-UNFINISHED: tuple[ItemState, ...] = ("queued", "downloading", "paused")
+from e621tui.core.downloads.records import (
+    TERMINAL,
+    UNFINISHED,
+    Batch,
+    BatchKind,
+    Item,
+    ItemState,
+    NewItem,
+    batch_from_row,
+    item_from_row,
+)
 
 _SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -72,113 +75,6 @@ _ITEM_COLUMNS = (
 _BATCH_COLUMNS = (
     "id, kind, title, root, template, context, source, planning, left_out, notified, error"
 )
-
-
-@dataclass
-class Item:
-    """One file to download, as stored.
-
-    Attributes:
-        index: 1-based position in its batch (pool order for pools).
-        resolved: False until the post's URL, md5 and target path are known.
-        path: The absolute target path (None until resolved).
-        bytes_total: The size the site announced, then the size the server sent.
-        skipped: Done because an identical file (same md5) was already there.
-        error: Why it failed (failed items), else None.
-    """
-
-    id: int
-    batch_id: int
-    index: int
-    post_id: int
-    resolved: bool
-    url: str | None
-    md5: str | None
-    ext: str | None
-    path: str | None
-    state: ItemState
-    bytes_done: int
-    bytes_total: int | None
-    skipped: bool
-    error: str | None
-    attempts: int
-
-
-@dataclass
-class Batch:
-    """What one command queued: posts, a pool, a set or a search.
-
-    Attributes:
-        source: For a search still being queued, where to continue (JSON-able dict).
-        planning: True while posts are still being added (a search walking its pages).
-        left_out: Posts a search left out (blacklisted).
-        notified: The "batch finished" event was sent.
-        error: Why queueing stopped early (a search the site refused), else None.
-    """
-
-    id: int
-    kind: BatchKind
-    title: str
-    root: str
-    template: str
-    context: dict[str, Any]
-    source: dict[str, Any] | None
-    planning: bool
-    left_out: int
-    notified: bool
-    error: str | None = None
-
-
-@dataclass(frozen=True)
-class NewItem:
-    """An item to insert."""
-
-    post_id: int
-    index: int
-    resolved: bool = False
-    url: str | None = None
-    md5: str | None = None
-    ext: str | None = None
-    path: str | None = None
-    state: ItemState = "queued"
-    bytes_total: int | None = None
-    error: str | None = None
-
-
-def _item(row: Sequence[Any]) -> Item:
-    return Item(
-        id=row[0],
-        batch_id=row[1],
-        index=row[2],
-        post_id=row[3],
-        resolved=bool(row[4]),
-        url=row[5],
-        md5=row[6],
-        ext=row[7],
-        path=row[8],
-        state=cast(ItemState, row[9]),
-        bytes_done=row[10],
-        bytes_total=row[11],
-        skipped=bool(row[12]),
-        error=row[13],
-        attempts=row[14],
-    )
-
-
-def _batch(row: Sequence[Any]) -> Batch:
-    return Batch(
-        id=row[0],
-        kind=cast(BatchKind, row[1]),
-        title=row[2],
-        root=row[3],
-        template=row[4],
-        context=json.loads(row[5]),
-        source=json.loads(row[6]) if row[6] else None,
-        planning=bool(row[7]),
-        left_out=row[8],
-        notified=bool(row[9]),
-        error=row[10],
-    )
 
 
 class DownloadStore:
@@ -246,7 +142,7 @@ class DownloadStore:
     def item(self, item_id: int) -> Item | None:
         """One item."""
         rows = self._rows(f"SELECT {_ITEM_COLUMNS} FROM items WHERE id = ?", (item_id,))
-        return _item(rows[0]) if rows else None
+        return item_from_row(rows[0]) if rows else None
 
     def items(
         self, *, batch_id: int | None = None, states: Iterable[str] | None = None,
@@ -267,14 +163,14 @@ class DownloadStore:
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        return [_item(r) for r in self._rows(sql, params)]
+        return [item_from_row(r) for r in self._rows(sql, params)]
 
     def runnable(self, exclude: Iterable[int], limit: int) -> list[Item]:
         """Queued items in queue order, leaving out ``exclude`` (ids already running)."""
         skip = list(exclude)
         leave_out = f" AND id NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
         return [
-            _item(r)
+            item_from_row(r)
             for r in self._rows(
                 f"SELECT {_ITEM_COLUMNS} FROM items WHERE state = 'queued'{leave_out}"
                 f" ORDER BY batch_id, seq LIMIT {int(limit)}",
@@ -285,11 +181,14 @@ class DownloadStore:
     def batch(self, batch_id: int) -> Batch | None:
         """One batch."""
         rows = self._rows(f"SELECT {_BATCH_COLUMNS} FROM batches WHERE id = ?", (batch_id,))
-        return _batch(rows[0]) if rows else None
+        return batch_from_row(rows[0]) if rows else None
 
     def batches(self) -> list[Batch]:
         """Every batch, oldest first."""
-        return [_batch(r) for r in self._rows(f"SELECT {_BATCH_COLUMNS} FROM batches ORDER BY id")]
+        return [
+            batch_from_row(r)
+            for r in self._rows(f"SELECT {_BATCH_COLUMNS} FROM batches ORDER BY id")
+        ]
 
     def counts(self, batch_id: int | None = None) -> dict[str, tuple[int, int, int, int]]:
         """state -> (items, skipped, bytes done, bytes total) for one batch or all."""
@@ -319,12 +218,12 @@ class DownloadStore:
             f"SELECT {_ITEM_COLUMNS} FROM items WHERE state = 'queued' AND resolved = 0"
             " ORDER BY batch_id, seq LIMIT 1"
         )
-        return _item(rows[0]) if rows else None
+        return item_from_row(rows[0]) if rows else None
 
     def unresolved(self, batch_id: int, limit: int) -> list[Item]:
         """Queued items of a batch still to be looked up, in order."""
         return [
-            _item(r)
+            item_from_row(r)
             for r in self._rows(
                 f"SELECT {_ITEM_COLUMNS} FROM items WHERE batch_id = ? AND state = 'queued'"
                 f" AND resolved = 0 ORDER BY seq LIMIT {int(limit)}",
@@ -335,7 +234,7 @@ class DownloadStore:
     def planning_batches(self) -> list[Batch]:
         """Batches still adding items (searches walking their pages)."""
         rows = self._rows(f"SELECT {_BATCH_COLUMNS} FROM batches WHERE planning = 1 ORDER BY id")
-        return [_batch(r) for r in rows]
+        return [batch_from_row(r) for r in rows]
 
     def open_batch_ids(self) -> list[int]:
         """Batches with work left (unfinished items, or still being planned)."""
