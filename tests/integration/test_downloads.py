@@ -434,3 +434,16 @@ def test_static_client_has_no_auth() -> None:
         asyncio.run(go(Path(tmp)))
     assert seen and "authorization" not in seen[0].headers
     assert seen[0].headers["accept-encoding"] == "identity"
+
+
+async def test_a_single_d_does_not_wait_behind_a_pool(run: Run, srv: DevServer) -> None:
+    [post] = await run.posts("media_2")  # as small as a pool page
+    srv.faults.set("throttle", rate=300_000)
+    pool = await run.downloads.queue_pool(srv.state.special["media_pool"])
+    await wait_for(lambda: run.downloads.summary().active == 3)
+    single = run.downloads.queue_posts([post])
+    await wait_for(lambda: run.downloads.items(batch_id=single.id)[0].state == "done", 30)
+    pool_done = sum(v.state == "done" for v in run.downloads.items(batch_id=pool.id))
+    assert pool_done < 12, "the single post went before the rest of the pool"
+    srv.faults.clear()
+    await run.idle()

@@ -20,6 +20,7 @@ from e621tui.api.query import ID_CHUNK, MAX_LIMIT, MAX_PAGE, paging_mode
 from e621tui.core.downloads.paths import PathEscape, inside
 from e621tui.core.downloads.store import Batch, DownloadStore, Item, NewItem
 from e621tui.core.downloads.templates import BatchContext, NameTemplate, post_fields
+from e621tui.text.sanitize import one_line
 
 #: The scheduler group of the queue's API requests.
 GROUP = "downloads"
@@ -153,9 +154,9 @@ class ClientPlanner:
         except ApiError as exc:
             if exc.retryable:
                 raise PlannerTrouble(exc.message) from None
+            message = one_line(f"could not look the post up: {exc.message}", 300)
             for item in items[:ID_CHUNK]:
-                self._store.update(item.id, state="failed", resolved=1,
-                                   error=f"could not look the post up: {exc.message}")  # fmt: skip
+                self._store.update(item.id, state="failed", resolved=1, error=message)
             return
         found = {p.id: p for p in posts}
         template = NameTemplate.parse(batch.template)
@@ -196,16 +197,16 @@ class ClientPlanner:
         except ApiError as exc:
             if exc.retryable:
                 raise PlannerTrouble(exc.message) from None
-            self._store.add_items(
-                batch.id, [], source=None, error=f"the search failed: {exc.message}"
-            )
+            message = one_line(f"the search failed: {exc.message}", 300)
+            self._store.add_items(batch.id, [], source=None, error=message)
             return
         current = self._store.batch(batch.id)
         if current is None or not current.planning:
             return  # cancelled while the page was on its way
         if paging_mode(query) == "asc":
             posts = sorted(posts, key=lambda p: p.id)
-        seen = set(source.get("seen", []))
+        recent = [int(i) for i in source.get("seen", [])]
+        seen = set(recent)
         fresh = [p for p in posts if p.id not in seen]
         allowed = [p for p in fresh if self._keep(p)]
         kept = allowed[:wanted]
@@ -219,8 +220,9 @@ class ClientPlanner:
         count += len(kept)
         next_page = _next_page(query, page, posts)
         done = not posts or len(posts) < per_page or count >= limit or next_page is None
-        seen.update(p.id for p in fresh)
-        source.update(count=count, page=next_page, seen=sorted(seen)[-2000:])
+        # Pages can shift while we walk them; the last two pages are enough to drop repeats.
+        recent = ([p.id for p in fresh] + recent)[: 2 * MAX_LIMIT]
+        source.update(count=count, page=next_page, seen=recent)
         left_out = len(fresh) - len(allowed)
         self._store.add_items(batch.id, items, source=None if done else source, left_out=left_out)
 

@@ -139,6 +139,8 @@ class DownloadService:
 
         Posts without a file URL (hidden, deleted) are queued as failed items that say why.
         """
+        if not posts:
+            raise ValueError("no posts to download")
         template = self._template("download_template")
         context = BatchContext()
         root = self.root

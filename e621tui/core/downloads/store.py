@@ -166,14 +166,20 @@ class DownloadStore:
         return [item_from_row(r) for r in self._rows(sql, params)]
 
     def runnable(self, exclude: Iterable[int], limit: int) -> list[Item]:
-        """Queued items in queue order, leaving out ``exclude`` (ids already running)."""
+        """Queued items in the order they run, leaving out ``exclude`` (ids already running).
+
+        Posts picked by hand (``posts`` batches) go before pools, sets and searches, so one
+        ``d`` never waits behind a 1000-post pool; otherwise oldest batch first, in index order.
+        """
         skip = list(exclude)
-        leave_out = f" AND id NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
+        leave_out = f" AND i.id NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
+        columns = ", ".join(f"i.{c.strip()}" for c in _ITEM_COLUMNS.split(","))
         return [
             item_from_row(r)
             for r in self._rows(
-                f"SELECT {_ITEM_COLUMNS} FROM items WHERE state = 'queued'{leave_out}"
-                f" ORDER BY batch_id, seq LIMIT {int(limit)}",
+                f"SELECT {columns} FROM items i JOIN batches b ON b.id = i.batch_id"
+                f" WHERE i.state = 'queued'{leave_out}"
+                f" ORDER BY b.kind != 'posts', i.batch_id, i.seq LIMIT {int(limit)}",
                 skip,
             )
         ]
