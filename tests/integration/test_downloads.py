@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from e621tui.core.downloads import (
     partial_path,
     safe_component,
 )
+from e621tui.core.downloads.store import DownloadStore
 from e621tui.core.events import Event
 from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
@@ -392,7 +394,9 @@ async def test_quitting_midway_and_starting_again_finishes_the_queue(
     await first.downloads.queue_pool(pool.id)
     await wait_for(lambda: first.downloads.summary().done >= 4)
     await first.session.close()  # a clean quit in the middle
-    done_before = {v.post_id for v in Run(srv, tmp_path).downloads.items() if v.state == "done"}
+    store = DownloadStore(tmp_path / "data" / "downloads.sqlite3", wall_clock=time.time)
+    done_before = {i.post_id for i in store.items(states=("done",))}
+    store.close()
     assert 4 <= len(done_before) < 15
     srv.faults.clear()
     seen = len(srv.static_requests())

@@ -15,6 +15,7 @@ from e621tui.core.player import (
     is_playable,
     play_url,
     player_command,
+    run_in_terminal,
 )
 
 URL = "https://static1.e621.net/data/ab/cd/abcd.webm"
@@ -150,3 +151,26 @@ def test_a_downloaded_copy_is_played_instead(tmp_path: Path) -> None:
     local = tmp_path / "-odd name.webm"
     command = player_command(video(), graphics="none", env={}, which=mpv, local_file=local)
     assert command.argv[-2:] == ("--", str(local)) and command.target == str(local)
+
+
+def test_a_stand_in_mpv_on_path_gets_the_url_and_the_vo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import os
+    import sys
+
+    record = tmp_path / "argv.json"
+    stand_in = tmp_path / "bin" / "mpv"
+    stand_in.parent.mkdir()
+    stand_in.write_text(
+        f"#!{sys.executable}\nimport json, sys\n"
+        f"open({str(record)!r}, 'w').write(json.dumps(sys.argv[1:]))\n"
+    )
+    stand_in.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{stand_in.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    command = player_command(video(), graphics="sixel", env={})
+    assert command.argv[0] == str(stand_in)
+    assert run_in_terminal(command) == 0
+    args = json.loads(record.read_text())
+    assert "--vo=sixel" in args and args[-2:] == ["--", URL]

@@ -305,9 +305,11 @@ class StaticFetcher:
                         received += len(chunk)
                         if received > MAX_FILE_BYTES:
                             raise FetchError("the file host sent more than the file's size")
-                        await sink.write(chunk)
                         if progress is not None:
                             progress(received, total)
+                        # The chunk is buffered before write() first waits: whatever stops us
+                        # now, it reaches the partial file, so `received` is what is on disk.
+                        await sink.write(chunk)
                 except BaseException:
                     await asyncio.shield(asyncio.to_thread(sink.abandon))
                     raise
