@@ -13,6 +13,7 @@ youtube-dl.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -191,8 +192,18 @@ def player_command(
 
 
 def run_in_terminal(command: PlayerCommand) -> int:
-    """Run the player in this terminal and wait (call inside ``App.suspend()``)."""
+    """Run the player in this terminal and wait (blocks: prefer `play_in_terminal`)."""
     return subprocess.run(command.argv, check=False).returncode
+
+
+async def play_in_terminal(command: PlayerCommand) -> int:
+    """Run the player in this terminal and wait without blocking the event loop.
+
+    Use inside ``with app.suspend():``: the terminal belongs to mpv, while downloads and other
+    background work go on.
+    """
+    process = await asyncio.create_subprocess_exec(*command.argv)
+    return await process.wait()
 
 
 def launch_window(command: PlayerCommand) -> subprocess.Popen[bytes]:
@@ -214,6 +225,7 @@ __all__ = [
     "has_display",
     "is_playable",
     "launch_window",
+    "play_in_terminal",
     "play_url",
     "player_command",
     "run_in_terminal",

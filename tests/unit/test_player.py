@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from e621tui.core.player import (
     find_player,
     has_display,
     is_playable,
+    play_in_terminal,
     play_url,
     player_command,
     run_in_terminal,
@@ -174,3 +176,6 @@ def test_a_stand_in_mpv_on_path_gets_the_url_and_the_vo(
     assert run_in_terminal(command) == 0
     args = json.loads(record.read_text())
     assert "--vo=sixel" in args and args[-2:] == ["--", URL]
+    record.unlink()
+    assert asyncio.run(play_in_terminal(command)) == 0
+    assert json.loads(record.read_text()) == args
