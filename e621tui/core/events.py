@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from e621tui.core.downloads.events import BatchFinished, DownloadsChanged
+
 
 class NotLoggedIn(Exception):
     """A write was attempted without an account."""
@@ -74,10 +76,14 @@ Event = (
     | NetworkTrouble
     | LoginChanged
     | QueueChanged
+    | DownloadsChanged
+    | BatchFinished
 )
 
 
 __all__ = [
+    "BatchFinished",
+    "DownloadsChanged",
     "Event",
     "LoginChanged",
     "MembershipChanged",

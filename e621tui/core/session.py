@@ -1,9 +1,10 @@
 """The Session: one per app. Composes the client, the image pipeline and the services.
 
-``session.sets`` (your sets and every known set's members) and ``session.writes`` (the
-outbox: favorites, votes, set edits, undo) are services the session owns; the session itself
-keeps the account, the blacklist, the one object per post id, and makes feeds. It never
-imports textual: the app subscribes to its events and turns them into messages.
+``session.sets`` (your sets and every known set's members), ``session.writes`` (the
+outbox: favorites, votes, set edits, undo) and ``session.downloads`` (the download queue)
+are services the session owns; the session itself keeps the account, the blacklist, the one
+object per post id, and makes feeds. It never imports textual: the app subscribes to its
+events and turns them into messages.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ from e621tui.api.models_text import Note
 from e621tui.api.query import with_safe_rating
 from e621tui.core.blacklist.rules import Blacklist, BlacklistRule
 from e621tui.core.comments import DEFAULT_PAGE_SIZE, CommentThread, ThreadOrder
+from e621tui.core.downloads import (
+    DEFAULT_POOL_TEMPLATE,
+    DEFAULT_TEMPLATE,
+    DownloadOptions,
+    DownloadService,
+)
 from e621tui.core.events import Event, LoginChanged, NetworkTrouble, QueueChanged
 from e621tui.core.feeds import PoolFeed, SearchFeed, SetFeed, open_pool
 from e621tui.core.follow_seen import SeenStore
@@ -65,6 +72,11 @@ class SessionOptions:
     thumb_cache_mb: int = 200
     site_name: str = "e621"
     transport: httpx.AsyncBaseTransport | None = None
+    download_dir: Path | None = None
+    """Where downloads go (None: the platform's downloads folder + ``e621-tui``)."""
+    download_template: str = DEFAULT_TEMPLATE
+    pool_template: str = DEFAULT_POOL_TEMPLATE
+    download_parallel: int = 3
 
 
 @dataclass
@@ -76,6 +88,7 @@ class Session:
     images: ImagePipeline = field(init=False)
     sets: SetService = field(init=False)
     writes: WriteService = field(init=False)
+    downloads: DownloadService = field(init=False)
     user: User | None = None
     login_message: str | None = None
     account_blacklist: Blacklist = field(default_factory=Blacklist)
@@ -114,6 +127,18 @@ class Session:
             data_dir=opts.data_dir,
             account=lambda: self.account,
         )
+        self.downloads = DownloadService(
+            self.client,
+            self._emit,
+            data_dir=opts.data_dir,
+            options=DownloadOptions(
+                download_dir=opts.download_dir,
+                download_template=opts.download_template,
+                pool_template=opts.pool_template,
+                parallel=opts.download_parallel,
+            ),
+            keep=lambda post: bool(self.visible([post])[0]),
+        )
 
     def _pending_writes(self) -> list[Action]:
         outbox = self.writes.outbox
@@ -148,6 +173,7 @@ class Session:
     async def close(self) -> None:
         """Stop sending writes and close connections (pending writes stay on disk)."""
         await self.writes.close()
+        await self.downloads.close()
         await self.images.aclose()
         await self.client.aclose()
 

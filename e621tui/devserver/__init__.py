@@ -24,9 +24,15 @@ scripts. Standard library plus Pillow only; never imports textual.
   wiki_redirect, wiki_numeric (titled "2020"), wiki_deleted, notes_post;
 * with `hostile=True`: hostile, hostile_rtl, hostile_long_description, hostile_many_tags,
   hostile_long_tag, hostile_pool, hostile_set (owned by demo), hostile_user, hostile_comment,
-  hostile_wiki.
+  hostile_wiki;
+* with `media=True` (posts whose files are real bytes with true md5s, `media.py`): media_1 …
+  media_6, media_pool (15 posts), media_set, media_video, media_mp4, media_gif, media_apng,
+  media_hostile_artist, media_hostile_pool, media_hidden, media_deleted.
 
-`srv.add_posts(n, tags=[...])` uploads new posts while serving (feeds that catch up).
+`srv.add_posts(n, tags=[...])` uploads new posts while serving (feeds that catch up). Static
+files honour ``Range`` (206/416; `srv.static_ranges = False` turns that off), the faults ``cut``
+and ``throttle`` hit downloads, and `srv.static_requests(prefix)` lists the static requests
+(with their headers and status) next to `srv.api_requests`.
 """
 
 from __future__ import annotations

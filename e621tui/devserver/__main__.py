@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=621)
     parser.add_argument("--posts", type=int, default=3000, help="number of ordinary posts")
     parser.add_argument("--hostile", action="store_true", help="add the hostile content set")
+    parser.add_argument("--media", action="store_true", help="add posts whose files are real")
     parser.add_argument("--no-rate-limit", action="store_true", help="disable the 2 req/s rule")
     parser.add_argument("--fault", choices=sorted(MODES), help="start with this fault active")
     parser.add_argument("--verbose", action="store_true", help="log every request")
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         post_count=args.posts,
         hostile=args.hostile,
+        media=args.media,
         enforce_rate_limit=not args.no_rate_limit,
         verbose=args.verbose,
     ).start()

@@ -2,7 +2,8 @@
 
 One mode is active at a time. Options common to every mode: `count=N` applies the fault to the
 next N affected requests and then clears it; `path_prefix="/posts"` limits it to API paths
-starting with that prefix. `slow` also takes `delay` (seconds, default 15).
+starting with that prefix. `slow` also takes `delay` (seconds, default 15). The download
+faults `cut` and `throttle` hit static files only (see `static_serve.py` for their options).
 """
 
 from __future__ import annotations
@@ -24,10 +25,14 @@ MODES = frozenset(
         "slow",
         "reset",
         "fail_writes",
+        "cut",
+        "throttle",
     }
 )
+#: Modes that hit static files only.
+STATIC_ONLY_MODES = frozenset({"cut", "throttle"})
 #: Modes that also hit static files.
-STATIC_MODES = frozenset({"slow", "reset"})
+STATIC_MODES = frozenset({"slow", "reset"}) | STATIC_ONLY_MODES
 CF_STATUSES = (502, 520, 521, 522, 523, 524, 504)
 _CF_TITLES = {
     502: "Bad gateway",
@@ -98,6 +103,8 @@ class Faults:
             if mode is None:
                 return None
             if not is_api and mode not in STATIC_MODES:
+                return None
+            if is_api and mode in STATIC_ONLY_MODES:
                 return None
             if mode == "fail_writes" and method in ("GET", "HEAD"):
                 return None

@@ -153,6 +153,9 @@ class StaticFiles:
             return 404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html"
         kind = match.group("kind") or "original"
         ext, variant = match.group("ext"), match.group("variant")
+        real = self.state.files.get(post.md5) if kind == "original" and variant is None else None
+        if real is not None and ext == post.ext:
+            return 200, real, CONTENT_TYPES.get(ext, "application/octet-stream")
         if variant is not None or ext in _STUB_BYTES:
             if variant is None and (kind != "original" or ext != post.ext):
                 return 404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html"

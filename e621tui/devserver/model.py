@@ -186,6 +186,8 @@ class DemoState:
         self.comment_votes: dict[tuple[int, int], int] = {}
         self.wiki_pages: dict[int, WikiRec] = {}
         self.notes: dict[int, NoteRec] = {}
+        #: Real original files by md5 (`media.py`): served as is, and `md5(bytes) == md5`.
+        self.files: dict[str, bytes] = {}
         self.now: float = 0.0
         self._fav_rows = itertools.count(1)
         self._set_ids = itertools.count(1)

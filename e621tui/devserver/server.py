@@ -39,8 +39,10 @@ from e621tui.devserver.faults import (
 from e621tui.devserver.generate import generate
 from e621tui.devserver.hostile import add_hostile
 from e621tui.devserver.images import StaticFiles
+from e621tui.devserver.media import add_media
 from e621tui.devserver.model import DemoState
 from e621tui.devserver.mutate import add_posts
+from e621tui.devserver.static_serve import ranged, send_static
 
 RATE_LIMIT = 2
 RATE_WINDOW = 1.0
@@ -155,6 +157,10 @@ class DevServer:
         enforce_rate_limit: Apply the edge's 2-requests-per-second rule.
         enforce_set_edit_limit: Apply the 30 set edits per minute per user rule.
         hostile: Add the hostile content set (`hostile.py`).
+        media: Add the posts whose files are real, with true md5s (`media.py`).
+
+    Attributes:
+        static_ranges: Honour ``Range`` on static files (False: always the whole file).
     """
 
     def __init__(
@@ -167,6 +173,7 @@ class DevServer:
         enforce_rate_limit: bool = True,
         enforce_set_edit_limit: bool = True,
         hostile: bool = False,
+        media: bool = False,
         verbose: bool = False,
     ) -> None:
         self.host = host
@@ -176,6 +183,9 @@ class DevServer:
         self.state: DemoState = generate(seed, post_count)
         if hostile:
             add_hostile(self.state)
+        if media:
+            add_media(self.state)
+        self.static_ranges = True
         self.faults = Faults()
         self.static = StaticFiles(self.state)
         self.set_edit_limiter = (
@@ -268,6 +278,16 @@ class DevServer:
             and (method is None or r.method == method.upper())
         ]
 
+    def static_requests(self, path_prefix: str | None = None) -> list[RequestRecord]:
+        """Recorded static-file requests (``/data/…``, ``/images/…``), optionally by prefix."""
+        with self._lock:
+            records = list(self.requests)
+        return [
+            r
+            for r in records
+            if not r.is_api and (path_prefix is None or r.path.startswith(path_prefix))
+        ]
+
     def max_requests_in_window(self, window: float = 1.0) -> int:
         """The most API requests that arrived within any `window` seconds (sliding)."""
         times = sorted(r.time for r in self.api_requests())
@@ -343,6 +363,10 @@ class DevServer:
             response = Response(status, body, kind)
             if status == 200:
                 response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            response = ranged(response, headers.get("range"), enabled=self.static_ranges)
+            record.status = response.status
+            send_static(handler, response, fault)
+            return
         record.status = response.status
         handler.send(response)
 
