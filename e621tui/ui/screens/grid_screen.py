@@ -130,14 +130,18 @@ class GridScreen(PostViewScreen):
         await self._show(page, cursor)
 
     @work(group="show", exclusive=True, exit_on_error=False)
-    async def show_later(self, page: Page, cursor: int = 0) -> None:
+    async def show_later(self, page: Page, cursor: int = 0, *, keep: int | None = None) -> None:
         """Show a page in a worker (a newer call replaces one still running)."""
-        await self._show(page, cursor)
+        await self._show(page, cursor, keep=keep)
 
-    async def _show(self, page: Page, cursor: int = 0) -> None:
+    async def _show(self, page: Page, cursor: int = 0, *, keep: int | None = None) -> None:
+        """Show ``page`` with the cursor on ``cursor`` (-1: last), or on post ``keep``."""
         shown, hidden = self.e621_app.session.visible(page.posts)
         if cursor < 0:
             cursor = len(shown) - 1
+        if keep is not None:
+            ids = [item.post.id for item in shown]
+            cursor = ids.index(keep) if keep in ids else min(self.grid.cursor, len(ids) - 1)
         self.page_index = page.index
         await self.grid.set_items([self.cell_state(item) for item in shown], cursor)
         self.hidden = hidden
@@ -355,10 +359,15 @@ class GridScreen(PostViewScreen):
         state = "shown (marked ⊘)" if session.show_blacklisted else "hidden"
         self.notify(f"blacklisted posts are {state}")
 
+    def focused_id(self) -> int | None:
+        """The id of the focused post, if any."""
+        current = self.grid.current
+        return current.post.id if current is not None else None
+
     def refilter(self) -> None:
-        """Apply a changed blacklist to the page on screen."""
+        """Apply a changed blacklist to the page on screen (the focused post keeps the focus)."""
         if self.page is not None:
-            self.show_later(self.page, self.grid.cursor)
+            self.show_later(self.page, keep=self.focused_id())
 
     def action_reload(self) -> None:
         """Reload this feed from the site."""

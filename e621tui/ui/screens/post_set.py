@@ -167,11 +167,12 @@ class SetScreen(GridScreen):
         except ApiError as exc:
             self.e621_app.report(exc, f"loading set {one_line(choice.name, 40)}")
 
-    async def _show(self, page: Page, cursor: int = 0) -> None:
+    async def _show(self, page: Page, cursor: int = 0, *, keep: int | None = None) -> None:
         members = self.members
         kept = [p for p in page.posts if p.id in members]
         self._all_removed = bool(page.posts) and not kept
-        await super()._show(Page(index=page.index, posts=kept, is_last=page.is_last), cursor)
+        shown = Page(index=page.index, posts=kept, is_last=page.is_last)
+        await super()._show(shown, cursor, keep=keep)
 
     def _raw_page(self) -> Page | None:
         return self.feed.cached(self.page_index) if self.feed is not None else None
@@ -205,7 +206,7 @@ class SetScreen(GridScreen):
         """Apply a changed blacklist (to the page as loaded, not as last filtered)."""
         raw = self._raw_page()
         if raw is not None:
-            self.show_later(raw, self.grid.cursor)
+            self.show_later(raw, keep=self.focused_id())
 
     def empty_message(self) -> str:
         """An empty set, or a page whose posts were all removed."""
