@@ -94,9 +94,11 @@ class GridScreen(PostViewScreen):
         if self.feed is not None and self.feed is not feed:
             self.feed.close()
         self.feed = feed
+        self.page = None  # the grid still shows the old feed until the new page arrives
         self.grid.marked.clear()
         self.generation += 1
         self.load_page(0)
+        self.update_status()
 
     def load_page(self, index: int, cursor: int = 0) -> None:
         """Show page ``index`` (from the cache when possible)."""
@@ -216,11 +218,11 @@ class GridScreen(PostViewScreen):
         return f"page {self.page_index + 1}"
 
     def update_status(self) -> None:
-        """Refresh the status bar."""
-        current = self.grid.current
+        """Refresh the status bar (no post id or page while a new feed loads)."""
+        current = self.grid.current if self.page is not None else None
         self.show_status(
             title=self.list_title(),
-            position=self.position_text(),
+            position=self.position_text() if self.page is not None else "",
             post_id=current.post.id if current else None,
             marked=len(self.grid.marked),
             hidden=self.hidden,
