@@ -9,7 +9,9 @@
   setups), so ids are ``high << 24 | low`` with ``low`` in 16..255 (0–15 are ANSI colours
   that Textual rewrites to the theme) and ``high`` in 1..255.
 * Direct placements (kitty < 0.28 and other kitty-protocol terminals, outside tmux): ``a=p``
-  at the cursor with ``C=1`` (the cursor does not move), a placement id per spot.
+  at the cursor with ``C=1`` (the cursor does not move), a placement id per spot, above the
+  text (``z=0``: the UI's cells under it are cursor movers; below-background z-indices left
+  stale text visible over pictures and tinted the screen in kitty 0.26.5).
 * Deletion: ``a=d,d=I,i=ID`` frees an image and its placements; ``d=i,…,p=P`` removes one
   placement but keeps the data.
 * Inside tmux every command is wrapped for passthrough (`wrap_tmux`).
@@ -31,8 +33,6 @@ CHUNK = 4096
 #: Low id bytes usable as 256-colour indices (0–15 are remapped by Textual's ANSI theme).
 LOW_IDS = range(16, 256)
 HIGH_IDS = range(1, 256)
-#: z-index below cells with a non-default background (the picture shows only in our cells).
-Z_UNDER_BACKGROUNDS = -1_073_741_825
 
 Wrap = Callable[[str], str]
 
@@ -114,7 +114,7 @@ def place(
     cols: int,
     rows: int,
     *,
-    z: int = Z_UNDER_BACKGROUNDS,
+    z: int = 0,
     crop: tuple[int, int, int, int] | None = None,
     wrap: Wrap = no_wrap,
 ) -> str:
@@ -164,7 +164,6 @@ __all__ = [
     "LOW_IDS",
     "MAX_CELLS",
     "PLACEHOLDER",
-    "Z_UNDER_BACKGROUNDS",
     "command",
     "delete_image",
     "delete_placement",
