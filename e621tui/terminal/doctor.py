@@ -66,8 +66,8 @@ def picture_bytes(decision: Decision, image: Image.Image, cells: tuple[int, int]
     if mode == Mode.KITTY:
         out = [kitty.delete_image(image_id, wrap=wrap)]
         out.append(kitty.transmit(image_id, boxed, placeholder=(cols, rows), wrap=wrap))
-        for row in range(rows):
-            cells_text = "".join(kitty.placeholder_cell(image_id, row, col) for col in range(cols))
+        for y in range(rows):
+            cells_text = "".join(kitty.placeholder_cell(image_id, y, x) for x in range(cols))
             out.append(f"\x1b[38;5;{kitty.placeholder_color(image_id)}m{cells_text}\x1b[39m\r\n")
         return "".join(out)
     if mode == Mode.KITTY_DIRECT:
