@@ -46,7 +46,7 @@ _DCS_OTHER = re.compile(r"\x1bP[^\x1b]*\x1b\\")
 _CSI_T = re.compile(r"\x1b\[(4|6|8);(\d+);(\d+)t")
 _XTSMGRAPHICS = re.compile(r"\x1b\[\?(\d+);(\d+)(?:;([\d;]*))?S")
 _DA1 = re.compile(r"\x1b\[\?([\d;]*)c")
-_ANY_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[P_\]][^\x1b]*\x1b\\|.)", re.S)
+_ANY_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|[P_\]^X][^\x1b]*\x1b\\|[^\[P_\]^X])", re.S)
 
 
 @dataclass
