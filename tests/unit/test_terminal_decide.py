@@ -14,7 +14,8 @@ from .test_terminal_probe import KITTY_0_26_ANSWER, XTERM_PLAIN_ANSWER, XTERM_SI
 
 KITTY_0_35_ANSWER = KITTY_0_26_ANSWER.replace("0.26.5", "0.35.2")
 GHOSTTY_ANSWER = "\x1b_Gi=31;OK\x1b\\\x1bP>|ghostty 1.1.3\x1b\\\x1b[6;20;10t\x1b[?62;22c"
-WEZTERM_ANSWER = "\x1b_Gi=31;OK\x1b\\\x1bP>|WezTerm 20240203-110809-5046fc22\x1b\\\x1b[?1;0;256S\x1b[?65;4;6;18;22c"
+_WEZTERM_VERSION = "\x1bP>|WezTerm 20240203-110809-5046fc22\x1b\\"
+WEZTERM_ANSWER = "\x1b_Gi=31;OK\x1b\\" + _WEZTERM_VERSION + "\x1b[?1;0;256S\x1b[?65;4;6;18;22c"
 TMUX_DA1 = "\x1b[?1;2c"
 TMUX_SIXEL_DA1 = "\x1b[?1;2;4c"
 
