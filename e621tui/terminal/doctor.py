@@ -24,7 +24,7 @@ _LABELS = {
 PICTURE_CELLS = (30, 8)
 
 
-def test_picture(size: tuple[int, int] = (240, 136)) -> Image.Image:
+def sample_picture(size: tuple[int, int] = (240, 136)) -> Image.Image:
     """A gradient with colour bars: banding, wrong colours and black lines show at once."""
     width, height = size
     image = Image.new("RGB", size)
@@ -160,9 +160,9 @@ def run_doctor(
     out.write("\n".join(report(decision, result)) + "\n")
     if draw and decision.mode != Mode.NONE:
         out.write(f"\nTest picture ({decision.mode.value}):\n")
-        out.write(picture_bytes(decision, test_picture(), PICTURE_CELLS))
+        out.write(picture_bytes(decision, sample_picture(), PICTURE_CELLS))
     out.flush()
     return 0
 
 
-__all__ = ["picture_bytes", "report", "run_doctor", "test_picture"]
+__all__ = ["picture_bytes", "report", "run_doctor", "sample_picture"]
