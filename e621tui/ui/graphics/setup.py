@@ -60,9 +60,9 @@ def color_system_for(decision: Decision, env: EnvHints) -> str | None:
         return None
     if env.colorterm in ("truecolor", "24bit"):
         return None
-    if "256" in env.term or env.in_tmux:
+    if "256" in env.term:
         return None
-    return "256"
+    return "256"  # also in tmux with TERM=screen: ids must stay 256-colour indices
 
 
 def setup_graphics(
