@@ -106,17 +106,28 @@ def build_app(graphics: Graphics, start_post: bool, page: int) -> object:
         def key_of(self, index: int) -> tuple[int, str]:
             return (self.items[index][0], "thumb")
 
+        def cell_region(self, index: int) -> Region:
+            """Where cell ``index`` is, in the widget (scrolled)."""
+            col, row = index % self.columns, index // self.columns
+            return Region(col * CELL_W, row * CELL_H - self.scroll_offset.y, CELL_W, CELL_H)
+
+        def refresh_cells(self, indexes: list[int]) -> None:
+            """Repaint only these cells (one page turn or cursor move is one small update)."""
+            self.refresh(*(self.cell_region(i) for i in indexes))
+
         @work(thread=True, exclusive=True, group="thumbs")
         def load(self) -> None:
             box = (CELL_W - 2, CELL_H - 2)
+            ready: list[int] = []
             for index in range(len(self.items)):
                 key = self.key_of(index)
-                if cache.get(key) is not None:
-                    continue
-                image = decode_image(self.items[index][1], (256, 256))
-                cache.put(renderer.prepare(key, image, box, background))
-                if index % 5 == 4 or index == len(self.items) - 1:
-                    self.app.call_from_thread(self.refresh)
+                if cache.get(key) is None:
+                    image = decode_image(self.items[index][1], (256, 256))
+                    cache.put(renderer.prepare(key, image, box, background))
+                ready.append(index)
+                if len(ready) == 10 or index == len(self.items) - 1:
+                    self.app.call_from_thread(self.refresh_cells, ready)
+                    ready = []
 
         def _cell_picture(self, index: int) -> Picture | None:
             picture = cache.get(self.key_of(index))
@@ -189,10 +200,11 @@ def build_app(graphics: Graphics, start_post: bool, page: int) -> object:
             if not self.items:
                 return
             step = delta if abs(delta) < 100 else (delta // 100) * self.columns
+            old = self.cursor
             self.cursor = max(0, min(len(self.items) - 1, self.cursor + step))
             row = self.cursor // self.columns
             self.scroll_to_region(Region(0, row * CELL_H, CELL_W, CELL_H), animate=False)
-            self.refresh()
+            self.refresh_cells([old, self.cursor])
 
     class Message(ModalScreen[None]):
         """A dialog over the pictures."""

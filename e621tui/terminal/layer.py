@@ -2,10 +2,15 @@
 
 The UI draws the cells under such a picture as cursor movements (``ESC [ n C``), so its own
 repaints never touch the pixels. The layer sees every frame the UI writes (`frame`) and adds,
-after it, what must be (re)drawn: pictures that are new or moved, and — for sixel, whose
-pixels any text written over them replaces — pictures whose cells the frame overwrote (a
-toast, a dialog, another screen). A picture that is unchanged and untouched is not re-sent.
-Kitty placements are removed when their picture goes (``erase``); kitty never loses them.
+after it, what must be (re)drawn; a picture that is unchanged and untouched is not re-sent.
+
+* New or moved pictures are drawn (a moved kitty placement is erased first).
+* Text written over a picture's cells is something on top of it (a toast, a menu): it stays
+  on top — the sixel pixels under it are gone, a kitty placement (drawn above text) is taken
+  away — until the UI writes movers over those cells again (the toast left); then the picture
+  is drawn again. A cleared screen redraws everything.
+* Pictures whose owner is not visible (another screen, a dialog) are not drawn; kitty
+  placements are erased and come back with the owner.
 
 Commands that must precede a frame (kitty transmissions, deletions) are `queue`\\ d.
 """
@@ -53,8 +58,10 @@ class Cursor:
     saved: tuple[int, int] = (0, 0)
 
 
-#: Damage: row → list of [start, end) column spans overwritten by text.
-Damage = dict[int, list[tuple[int, int]]]
+#: Writes per row: [start, end) column spans and whether text (True) or movers (False) went
+#: there, in order. ``EVERYWHERE`` marks a screen clear.
+Spans = dict[int, list[tuple[int, int, bool]]]
+Damage = Spans
 EVERYWHERE = -1
 
 
@@ -66,13 +73,13 @@ def _params(text: str) -> list[int]:
     return out
 
 
-def damage_of(data: str, cursor: Cursor, columns: int = 10_000) -> Damage:
-    """The cells ``data`` writes text into (``{EVERYWHERE: …}`` for a screen clear)."""
-    damage: Damage = {}
+def spans_of(data: str, cursor: Cursor, columns: int = 10_000) -> Spans:
+    """Where ``data`` writes text and where it only moves the cursor (``ESC [ n C``)."""
+    spans: Spans = {}
 
-    def mark(y: int, x0: int, x1: int) -> None:
+    def mark(y: int, x0: int, x1: int, text: bool = True) -> None:
         if x1 > x0:
-            damage.setdefault(y, []).append((x0, x1))
+            spans.setdefault(y, []).append((x0, x1, text))
 
     for m in _TOKEN.finditer(data):
         csi_params, final, esc, control, text = m.groups()
@@ -89,6 +96,7 @@ def damage_of(data: str, cursor: Cursor, columns: int = 10_000) -> Damage:
                 cursor.y = max(0, (p[0] if p else 1) - 1)
                 cursor.x = max(0, (p[1] if len(p) > 1 else 1) - 1)
             elif final == "C":
+                mark(cursor.y, cursor.x, cursor.x + n, text=False)
                 cursor.x += n
             elif final == "D":
                 cursor.x = max(0, cursor.x - n)
@@ -101,7 +109,7 @@ def damage_of(data: str, cursor: Cursor, columns: int = 10_000) -> Damage:
             elif final == "d":
                 cursor.y = n - 1
             elif final == "J":
-                damage[EVERYWHERE] = [(0, columns)]
+                spans[EVERYWHERE] = [(0, columns, True)]
             elif final == "K":
                 mode = p[0] if p else 0
                 mark(cursor.y, 0 if mode else cursor.x, cursor.x + 1 if mode == 1 else columns)
@@ -113,7 +121,7 @@ def damage_of(data: str, cursor: Cursor, columns: int = 10_000) -> Damage:
             elif esc == "8":
                 cursor.x, cursor.y = cursor.saved
             elif esc == "c":
-                damage[EVERYWHERE] = [(0, columns)]
+                spans[EVERYWHERE] = [(0, columns, True)]
         elif control is not None:
             if control == "\r":
                 cursor.x = 0
@@ -121,7 +129,17 @@ def damage_of(data: str, cursor: Cursor, columns: int = 10_000) -> Damage:
                 cursor.y += 1
             elif control == "\b":
                 cursor.x = max(0, cursor.x - 1)
-    return damage
+    return spans
+
+
+def damage_of(data: str, cursor: Cursor, columns: int = 10_000) -> dict[int, list[tuple[int, int]]]:
+    """The cells ``data`` writes text into (``{EVERYWHERE: …}`` for a screen clear)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for y, row in spans_of(data, cursor, columns).items():
+        for x0, x1, text in row:
+            if text:
+                out.setdefault(y, []).append((x0, x1))
+    return out
 
 
 @dataclass(frozen=True)
@@ -151,30 +169,45 @@ class Placement:
         """What must stay the same for the picture on screen to still be right."""
         return (self.key, self.x, self.y)
 
-    def hit(self, damage: Damage) -> bool:
-        """Whether ``damage`` overwrote any of this picture's cells."""
-        if EVERYWHERE in damage:
-            return True
+    def update(self, spans: Spans, obscured: set[tuple[int, int]]) -> bool:
+        """Apply a frame's writes to the set of cells something covers; True if the UI wrote
+        movers over any covered cell (whatever covered it is gone)."""
+        restored = False
         right = self.x + self.cols
         for y in range(self.y, self.y + self.rows):
-            for x0, x1 in damage.get(y, ()):
-                if x0 < right and x1 > self.x:
-                    return True
-        return False
+            for x0, x1, text in spans.get(y, ()):
+                lo, hi = max(x0, self.x), min(x1, right)
+                if lo >= hi:
+                    continue
+                cells = {(x, y) for x in range(lo, hi)}
+                if text:
+                    obscured |= cells
+                elif obscured & cells:
+                    obscured -= cells
+                    restored = True
+        return restored
+
+
+@dataclass
+class _Drawn:
+    placement: Placement
+    obscured: set[tuple[int, int]] = field(default_factory=set)
+    shown: bool = True  # kitty: the placement is on the screen (not taken away)
 
 
 @dataclass
 class _Group:
     placements: Sequence[Placement]
     visible: Callable[[], bool]
-    drawn: dict[tuple[Hashable, int, int], Placement] = field(default_factory=dict)
+    drawn: dict[tuple[Hashable, int, int], _Drawn] = field(default_factory=dict)
 
 
 class PictureLayer:
     """Keeps pictures right on screen across the UI's frames (see the module docstring).
 
     Args:
-        repair_damage: Re-draw pictures whose cells a frame overwrote (sixel).
+        repair_damage: Pictures lose their pixels under text (sixel) rather than staying
+            above it (kitty placements).
     """
 
     def __init__(self, *, repair_damage: bool) -> None:
@@ -206,7 +239,9 @@ class PictureLayer:
         """``owner`` shows nothing any more (kitty placements are erased)."""
         group = self._groups.pop(owner, None)
         if group is not None:
-            self._erase += [e() for p in group.drawn.values() if (e := p.erase) is not None]
+            self._erase += [
+                e() for d in group.drawn.values() if d.shown and (e := d.placement.erase)
+            ]
 
     def pending(self) -> bool:
         """Something is queued or a visible picture is not drawn yet."""
@@ -224,15 +259,8 @@ class PictureLayer:
         prefix = "".join(self._queued) + "".join(self._erase)
         self._queued.clear()
         self._erase.clear()
-        damage: Damage = {}
-        if self.repair_damage and self._groups:
-            damage = damage_of(data, self.cursor)
-        elif self._groups:
-            damage_of(data, self.cursor)  # keep the cursor right
-        suffix = []
-        for group in self._groups.values():
-            suffix.append(self._update(group, damage))
-        after = "".join(suffix)
+        spans = spans_of(data, self.cursor) if data else {}
+        after = "".join(self._update(group, spans) for group in self._groups.values())
         if after:
             after = SAVE_CURSOR + after + RESTORE_CURSOR
         return prefix + data + after
@@ -241,29 +269,43 @@ class PictureLayer:
         """What is pending without a frame (call when the UI has nothing to write)."""
         return self.frame("")
 
-    def _update(self, group: _Group, damage: Damage) -> str:
+    def _update(self, group: _Group, spans: Spans) -> str:
         out: list[str] = []
         if not group.visible():
-            for placement in group.drawn.values():
-                if placement.erase is not None:
-                    out.append(placement.erase())
+            for drawn in group.drawn.values():
+                if drawn.shown and drawn.placement.erase is not None:
+                    out.append(drawn.placement.erase())
             group.drawn.clear()
             return "".join(out)
         wanted = {p.slot: p for p in group.placements}
-        for slot, placement in list(group.drawn.items()):
+        for slot, drawn in list(group.drawn.items()):
             if slot not in wanted:
-                if placement.erase is not None:
-                    out.append(placement.erase())
+                if drawn.shown and drawn.placement.erase is not None:
+                    out.append(drawn.placement.erase())
                 del group.drawn[slot]
+        cleared = EVERYWHERE in spans
         for slot, placement in wanted.items():
-            if slot in group.drawn and not (damage and placement.hit(damage)):
+            current = group.drawn.get(slot)
+            if current is None or cleared:
+                out.append(self._draw(placement))
+                group.drawn[slot] = _Drawn(placement)
                 continue
-            data = placement.draw()
-            out.append(f"\x1b[{placement.y + 1};{placement.x + 1}H{data}")
-            group.drawn[slot] = placement
-            self.drawn_count += 1
-            self.bytes_drawn += len(data)
+            was_covered = bool(current.obscured)
+            restored = placement.update(spans, current.obscured)
+            if current.obscured:
+                if current.shown and not self.repair_damage and placement.erase is not None:
+                    out.append(placement.erase())  # let what is on top show
+                    current.shown = False
+            elif was_covered and restored:
+                out.append(self._draw(placement))
+                current.shown = True
         return "".join(out)
+
+    def _draw(self, placement: Placement) -> str:
+        data = placement.draw()
+        self.drawn_count += 1
+        self.bytes_drawn += len(data)
+        return f"\x1b[{placement.y + 1};{placement.x + 1}H{data}"
 
 
 __all__ = ["EVERYWHERE", "Cursor", "Damage", "PictureLayer", "Placement", "damage_of", "text_width"]

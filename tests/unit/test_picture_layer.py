@@ -42,13 +42,15 @@ def test_new_pictures_are_drawn_once_after_the_frame() -> None:
     assert log == ["draw a"]
 
 
-def test_overwritten_sixel_is_redrawn() -> None:
+def test_what_covers_a_sixel_stays_on_top_until_it_goes() -> None:
     layer = PictureLayer(repair_damage=True)
     log: list[str] = []
     layer.show("grid", [_placement("a", 2, 1, log)], lambda: True)
     layer.frame("")
-    assert "<a>" in layer.frame("\x1b[3;4Htoast")  # a toast over the picture's second row
+    assert "<a>" not in layer.frame("\x1b[3;3Htoast")  # a toast over the picture's second row
     assert "<a>" not in layer.frame("\x1b[9;4Hbelow")  # text elsewhere
+    assert "<a>" not in layer.frame("\x1b[3;3H\x1b[3C")  # some of its cells are ours again…
+    assert "<a>" in layer.frame("\x1b[3;6H\x1b[3C")  # …now all: the picture comes back
     assert "<a>" in layer.frame("\x1b[2J")  # cleared screen
     assert log == ["draw a"] * 3
 
@@ -66,17 +68,19 @@ def test_hidden_pictures_come_back_when_visible() -> None:
     assert log == ["draw a", "draw a"]
 
 
-def test_kitty_placements_are_erased_when_they_go() -> None:
+def test_kitty_placements_make_way_and_go() -> None:
     layer = PictureLayer(repair_damage=False)
     log: list[str] = []
     layer.show("grid", [_placement("a", 0, 0, log, erase=True)], lambda: True)
     layer.frame("")
-    assert "<a>" not in layer.frame("\x1b[1;1Hover it")  # kitty keeps its placements
+    assert layer.frame("\x1b[2;2Hmenu") == "\x1b[2;2Hmenu\x1b7<erase a>\x1b8"  # make way
+    assert "<a>" in layer.frame("\x1b[2;2H\x1b[04C")  # the menu left: placed again
     layer.show("grid", [_placement("a", 0, 5, log, erase=True)], lambda: True)  # scrolled
     out = layer.frame("")
     assert out.index("<erase a>") < out.index("<a>")
     layer.hide("grid")
     assert layer.frame("next") == "<erase a>next"
+    assert log == ["draw a"] * 3
 
 
 def test_queued_commands_go_before_the_frame() -> None:
