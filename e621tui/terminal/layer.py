@@ -243,17 +243,6 @@ class PictureLayer:
                 e() for d in group.drawn.values() if d.shown and (e := d.placement.erase)
             ]
 
-    def pending(self) -> bool:
-        """Something is queued or a visible picture is not drawn yet."""
-        if self._queued or self._erase:
-            return True
-        return any(
-            p.slot not in g.drawn
-            for g in self._groups.values()
-            if g.visible()
-            for p in g.placements
-        )
-
     def frame(self, data: str) -> str:
         """``data`` (a frame of the UI) with what the pictures need before and after it."""
         prefix = "".join(self._queued) + "".join(self._erase)

@@ -11,10 +11,13 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import termios
+import sys
 import time
 from collections.abc import Callable
 from types import TracebackType
+
+if sys.platform != "win32":
+    import termios
 
 #: termios attribute list as returned by ``tcgetattr``.
 Attrs = list[int | list[bytes | int]]
@@ -46,6 +49,8 @@ class TtyChannel:
 
     def __init__(self, path: str = "/dev/tty", *, fd: int | None = None) -> None:
         self._owned = fd is None
+        if sys.platform == "win32":
+            raise TtyError(0, "no terminal probe on Windows")
         try:
             self.fd = os.open(path, os.O_RDWR | os.O_NOCTTY) if fd is None else fd
         except OSError as exc:
@@ -147,6 +152,8 @@ class TtyChannel:
 
 def restore_attrs(fd: int, attrs: Attrs) -> bool:
     """Set ``attrs`` on ``fd``; False if the terminal is gone."""
+    if sys.platform == "win32":
+        return False
     try:
         termios.tcsetattr(fd, termios.TCSANOW, attrs)
     except termios.error:
@@ -156,6 +163,8 @@ def restore_attrs(fd: int, attrs: Attrs) -> bool:
 
 def window_size(fd: int) -> tuple[int, int, int, int]:
     """(columns, rows, width px, height px) from TIOCGWINSZ; zeros where unknown."""
+    if sys.platform == "win32":
+        return 0, 0, 0, 0
     import array
     import fcntl
 
