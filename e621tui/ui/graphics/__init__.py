@@ -1,7 +1,23 @@
 """The Textual side of pictures: renderers, a picture widget, the driver with the picture layer.
 
+Wiring (see scripts/picture_demo.py for all of it working):
+
+    graphics = setup_graphics(requested_mode(args.graphics, settings.graphics))  # probe first
+    app = E621App(..., driver_class=graphics.driver_class)
+    try:
+        app.run()
+    finally:
+        graphics.release()
+
+Widgets get ``graphics.renderer`` and ``graphics.layer`` as values. A widget prepares a
+picture off the event loop (``renderer.prepare(key, image, (cols, rows), background)``),
+keeps it in a `PictureCache` (evicted pictures are deleted in the terminal), returns
+``renderer.row(picture, y)`` from ``render_line``, and calls `sync_pictures` from
+``render_lines`` with the pictures it shows (sixel and kitty-direct are drawn by the layer).
+
 Imported lazily so that ``e621tui.cli`` can import this package before Textual is loaded (the
-terminal probe must run before Textual starts, and the colour system is chosen then).
+terminal probe must run before Textual starts, and the colour system is chosen then). The old
+``e621tui/ui/graphics.py`` (textual-image) lives on as `legacy`, which this package shadows.
 """
 
 from __future__ import annotations
