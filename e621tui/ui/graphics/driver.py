@@ -75,11 +75,14 @@ def _filtered_input_loop(driver: Any, late: LateAnswerFilter) -> None:
         for last, (_key, mask) in loop_last(events):
             if mask & selectors.EVENT_READ:
                 raw = read(fileno, 1024 * 4)
-                unicode_data = decode(raw, final=final and last)
                 if not raw:
                     break
-                for event in feed(late.feed(unicode_data)):
-                    driver.process_message(event)
+                # Never feed "": Textual's parser takes an empty string as end of file (a
+                # chunk may be all late answers, or half a UTF-8 character).
+                text = late.feed(decode(raw, final=final and last))
+                if text:
+                    for event in feed(text):
+                        driver.process_message(event)
         held = late.flush()
         if held:
             for event in feed(held):
