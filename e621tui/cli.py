@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--demo", action="store_true", help="browse a bundled local demo site with a demo account"
     )
+    parser.add_argument(
+        "--doctor", action="store_true", help="show what the terminal can draw and why, then exit"
+    )
     parser.add_argument("--version", action="version", version=f"e621-tui {__version__}")
     return parser
 
@@ -136,6 +139,8 @@ def _start_target(args: argparse.Namespace) -> StartTarget:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``e621-tui`` command."""
     args = build_parser().parse_args(argv)
+    if args.doctor:
+        return _doctor(args)
     server = None
     tmp: tempfile.TemporaryDirectory[str] | None = None
     try:
@@ -163,6 +168,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             server.stop()
         if tmp is not None:
             tmp.cleanup()
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """``--doctor``: the terminal report (the config's ``graphics`` counts if the file loads)."""
+    from e621tui.terminal import requested_mode
+    from e621tui.terminal.doctor import run_doctor
+
+    try:
+        configured: str | None = load_settings(resolve_config_path(args.config))[0].graphics
+    except (ConfigError, OSError, ValueError):
+        configured = None
+    return run_doctor(requested_mode(args.graphics, configured))
 
 
 def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
