@@ -29,6 +29,7 @@ from e621tui.settings.config_file import update_config
 from e621tui.ui.graphics import prepare_graphics
 
 if TYPE_CHECKING:
+    from e621tui.core.session import SessionOptions
     from e621tui.ui.app import StartTarget
 
 
@@ -211,6 +212,9 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         thumb_cache_mb=settings.thumb_cache_mb,
         site_name=the_plan.site_label,
     )
+    _apply_download_settings(
+        options, settings, demo_dir=the_plan.data.parent if args.demo else None
+    )
     session = Session(options)
     app = E621App(
         session,
@@ -218,9 +222,10 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         start=_start_target(args),
         keymap=settings.keymap,
         site_label=the_plan.site_label,
-        download_dir=Path(settings.download_dir).expanduser() if settings.download_dir else None,
+        download_dir=options.download_dir,
         credentials=None if args.demo else CredentialStore(),
-        save_local_blacklist=None if args.demo else partial(_save_blacklist, the_plan),
+        settings=settings,
+        save_config=None if args.demo else partial(_save_config, the_plan),
         notices=the_plan.notices,
     )
     app.run()
@@ -248,10 +253,23 @@ def _log_to_file(path: Path) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _save_blacklist(the_plan: Plan, text: str) -> None:
-    """Only the blacklist changes in the file (flags given on this run are not written)."""
-    the_plan.settings.blacklist = text
-    update_config(the_plan.config_path, blacklist=text)
+def _save_config(the_plan: Plan, **changes: object) -> None:
+    """Only these keys change in the file (flags given on this run are not written)."""
+    update_config(the_plan.config_path, **changes)
+
+
+def _apply_download_settings(
+    options: SessionOptions, settings: Settings, *, demo_dir: Path | None
+) -> None:
+    """Download folder and name templates (the demo keeps its files in its temporary dir)."""
+    if demo_dir is not None:
+        options.download_dir = demo_dir / "downloads"
+    elif settings.download_dir:
+        options.download_dir = Path(settings.download_dir).expanduser()
+    if settings.download_template:
+        options.download_template = settings.download_template
+    if settings.pool_template:
+        options.pool_template = settings.pool_template
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
+import msgspec
 from textual import work
 from textual.app import App
 from textual.widgets import Input
@@ -33,7 +35,7 @@ from e621tui.core.events import (
     WritesChanged,
 )
 from e621tui.core.session import Session
-from e621tui.settings.config import GRAPHICS_MODES
+from e621tui.settings.config import GRAPHICS_MODES, ConfigError, Settings
 from e621tui.text.sanitize import one_line
 from e621tui.ui.actions.account import AccountActions, KeyStore
 from e621tui.ui.actions.posts import PostActions
@@ -57,6 +59,13 @@ from e621tui.ui.screens.search import SearchScreen
 from e621tui.ui.status import app_status
 from e621tui.ui.styles import stylesheet
 from e621tui.ui.web_browser import open_in_browser
+
+
+class SaveConfig(Protocol):
+    """Writes some keys to the user's config file (``update_config`` bound to the file)."""
+
+    def __call__(self, **changes: Any) -> None:
+        """Write these keys; raises ConfigError or OSError."""
 
 
 @dataclass(frozen=True)
@@ -86,11 +95,15 @@ class E621App(App[None]):
         url_opener: Callable[[str], bool] = open_in_browser,
         download_dir: Path | None = None,
         credentials: KeyStore | None = None,
-        save_local_blacklist: Callable[[str], None] | None = None,
+        settings: Settings | None = None,
+        save_config: SaveConfig | None = None,
         notices: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
+        self.settings = settings if settings is not None else Settings()
+        """The user's settings as loaded (followed tags, saved searches, player…)."""
+        self._save_config = save_config
         self.graphics = graphics if graphics in GRAPHICS_MODES else "auto"
         self.start = start or StartTarget()
         self.keymap_overrides = dict(keymap or {})
@@ -99,9 +112,7 @@ class E621App(App[None]):
         self.post_actions = PostActions(
             self, url_opener=url_opener, download_dir=download_dir or Path.home() / "Downloads"
         )
-        self.account_actions = AccountActions(
-            self, credentials=credentials, save_local_blacklist=save_local_blacklist
-        )
+        self.account_actions = AccountActions(self, credentials=credentials)
         self.network_trouble: str | None = None
         self.login_checked = asyncio.Event()
         self.first_page_shown = asyncio.Event()
@@ -224,6 +235,18 @@ class E621App(App[None]):
         status = self.app_status()
         for screen in self.screen_stack:
             screen.post_message(StatusUpdated(status))
+
+    def change_settings(self, **changes: Any) -> bool:
+        """Change settings for this run and in the config file; False (said) if it failed."""
+        self.settings = msgspec.structs.replace(self.settings, **changes)
+        if self._save_config is None:
+            return True  # the demo, or tests: kept for this run only
+        try:
+            self._save_config(**changes)
+        except (ConfigError, OSError) as exc:
+            self.report(exc, "saving the config file")
+            return False
+        return True
 
     def account_changed(self) -> None:
         """Logged in or out: the status line and what may be done change."""

@@ -37,7 +37,9 @@ async def test_edit_saves_to_the_account_and_hides_posts_at_once(
 
 async def test_edit_without_login_saves_locally(server: DevServer, tmp_path: Path) -> None:
     saved: list[str] = []
-    app = make_app(server, tmp_path, login=False, save_local_blacklist=saved.append)
+    app = make_app(
+        server, tmp_path, login=False, save_config=lambda **kw: saved.append(kw["blacklist"])
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(pilot, lambda: loaded(app))
         screen = grid_screen(app)

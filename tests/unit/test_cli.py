@@ -81,12 +81,12 @@ def test_no_text_browser_without_a_display(monkeypatch: pytest.MonkeyPatch) -> N
 
 
 def test_saving_the_blacklist_writes_only_the_blacklist(tmp_path: Path) -> None:
-    from e621tui.cli import _save_blacklist
+    from e621tui.cli import _save_config
 
     config = tmp_path / "config.toml"
     config.write_text('# mine\ngraphics = "sixel"\n')
     p = _plan("--config", str(config), "--graphics", "none", "--username", "someone")
-    _save_blacklist(p, "spiders\n")
+    _save_config(p, blacklist="spiders\n")
     text = config.read_text()
     assert text.startswith('# mine\ngraphics = "sixel"\n')  # the flags of this run stay out
     assert "someone" not in text and "none" not in text

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from e621tui.api.errors import ApiError
@@ -33,22 +32,13 @@ class AccountActions:
     """Log in and out, edit the blacklist.
 
     Args:
-        app: The app.
+        app: The app (a logged-out blacklist is saved with its `change_settings`).
         credentials: Where a key entered in the app is stored (None: not stored, e.g. demo).
-        save_local_blacklist: Saves the blacklist to the config file when logged out (None:
-            kept for this run only).
     """
 
-    def __init__(
-        self,
-        app: E621App,
-        *,
-        credentials: KeyStore | None,
-        save_local_blacklist: Callable[[str], None] | None,
-    ) -> None:
+    def __init__(self, app: E621App, *, credentials: KeyStore | None) -> None:
         self._app = app
         self._credentials = credentials
-        self._save_local_blacklist = save_local_blacklist
 
     def login(self) -> None:
         """Ask for a user name and API key, check them, store the key."""
@@ -115,8 +105,7 @@ class AccountActions:
             session.user.blacklisted_tags = text
         else:
             session.options.local_blacklist = text
-            if self._save_local_blacklist is not None:
-                self._save_local_blacklist(text)
+            app.change_settings(blacklist=text)
         app.notify(f"blacklist saved to {saved_to}", markup=False)
         for screen in app.screen_stack:
             if isinstance(screen, PostViewScreen):
