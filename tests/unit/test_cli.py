@@ -91,3 +91,28 @@ def test_saving_the_blacklist_writes_only_the_blacklist(tmp_path: Path) -> None:
     assert text.startswith('# mine\ngraphics = "sixel"\n')  # the flags of this run stay out
     assert "someone" not in text and "none" not in text
     assert tomllib.loads(text) == {"graphics": "sixel", "blacklist": "spiders\n"}
+
+
+def test_name_templates_are_checked_at_load(tmp_path: Path) -> None:
+    from e621tui.cli import _apply_download_settings
+    from e621tui.core.downloads import DEFAULT_POOL_TEMPLATE
+    from e621tui.core.session import SessionOptions
+    from e621tui.settings.config import Settings
+
+    settings = Settings(
+        download_dir=str(tmp_path / "dl"),
+        download_template="{rating}/{id}.{ext}",
+        pool_template="../{pool_name}/{index}.{ext}",
+    )
+    options = SessionOptions(base_url="https://e621.net")
+    notices: list[str] = []
+    _apply_download_settings(options, settings, demo_dir=None, notices=notices)
+    assert options.download_template == "{rating}/{id}.{ext}"
+    assert options.pool_template == DEFAULT_POOL_TEMPLATE  # the bad one is not used
+    assert options.download_dir == tmp_path / "dl"
+    [notice] = notices
+    assert notice.startswith("config pool_template:") and "'..'" in notice
+    assert DEFAULT_POOL_TEMPLATE in notice
+    demo = SessionOptions(base_url="http://127.0.0.1:1")
+    _apply_download_settings(demo, settings, demo_dir=tmp_path / "demo", notices=[])
+    assert demo.download_dir == tmp_path / "demo" / "downloads"

@@ -206,6 +206,8 @@ class PostScreen(PostViewScreen):
 
     def refilter(self) -> None:
         """The blacklist changed: repaint the blacklist line and hide or show the image."""
+        if not self.is_mounted:
+            return  # the login check ended first (``--post``): mounting shows the post as is
         self._repaint_title()
         self._swap_image(self.current)
         self.refresh_bindings()
