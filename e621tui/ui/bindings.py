@@ -26,7 +26,7 @@ APP_BINDINGS: list[BindingType] = [
         "Open/play",
         show=False,
         id="open_browser",
-        tooltip="Play a video or animation in mpv; other posts: open the page in a browser",
+        tooltip="Play a video or animation (mpv), else open the page",
     ),
     Binding("y", "copy_link", "Copy link", show=False, id="copy_link", tooltip="Copy the link"),
     Binding(
@@ -35,7 +35,7 @@ APP_BINDINGS: list[BindingType] = [
         "Download",
         show=False,
         id="download",
-        tooltip="Queue the original files of the marked (else the focused) posts",
+        tooltip="Download the marked (else the focused) posts",
     ),
     Binding(
         "ctrl+d",
@@ -43,7 +43,7 @@ APP_BINDINGS: list[BindingType] = [
         "Downloads",
         show=False,
         id="downloads",
-        tooltip="The download queue: progress, pause, cancel, retry",
+        tooltip="The downloads: progress, pause, retry",
     ),
     Binding("u", "undo", "Undo", show=False, id="undo", tooltip="Undo the last write"),
     Binding("L", "login", "Log in", show=False, id="login", tooltip="Log in with an API key"),

@@ -218,9 +218,11 @@ def test_a_video_plays_in_the_terminal_and_the_app_comes_back(
     tui.wait_for(lambda t: "post 1/1" in tui.status_line(t) and "STAND-IN" not in t, 5)
     assert f"#{post.id}" in tui.screen().split("\n", 1)[0]  # the details pane's title
     tui.type("?")
-    tui.wait_for("The picture alone", 5, "the help screen")
+    tui.wait_for("The picture using the whole", 5, "the help screen")
     tui.send("Escape")
-    tui.wait_for(lambda t: "The picture alone" not in t and "post 1/1" in tui.status_line(t), 5)
+    tui.wait_for(
+        lambda t: "The picture using the whole" not in t and "post 1/1" in tui.status_line(t), 5
+    )
     tui.send("Enter")  # enter plays it too
     wait_until(lambda: record.read_text().count("----") == 2, 5, "the second run")
     tui.wait_for(lambda t: "post 1/1" in tui.status_line(t) and "STAND-IN" not in t, 5)

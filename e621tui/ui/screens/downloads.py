@@ -129,7 +129,8 @@ class DownloadsScreen(Screen[None]):
         self.refresh_bindings()
 
     def _show_summary(self, summary: DownloadSummary, batches: list[BatchSummary]) -> None:
-        self.query_one("#downloads-summary", Static).update(summary_text(summary))
+        failed = sum(b.failed for b in batches if b.finished)
+        self.query_one("#downloads-summary", Static).update(summary_text(summary, failed))
         total, progress = overall_progress(summary)
         bar = self.query_one("#downloads-overall", ProgressBar)
         bar.update(total=total, progress=progress)

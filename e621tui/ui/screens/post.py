@@ -67,7 +67,7 @@ class PostScreen(PostViewScreen):
             "Full screen",
             show=False,
             id="full_screen",
-            tooltip="The picture alone, using the whole terminal",
+            tooltip="The picture using the whole terminal",
         ),
         Binding(
             "enter",
@@ -75,7 +75,7 @@ class PostScreen(PostViewScreen):
             "Play/view",
             show=False,
             id="play_or_view",
-            tooltip="Play a video or animation in mpv; a picture: full screen",
+            tooltip="Play a video or animation; a picture: full screen",
         ),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]

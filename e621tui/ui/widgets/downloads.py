@@ -72,12 +72,21 @@ def item_cells(
     )
 
 
-def summary_text(summary: DownloadSummary) -> Text:
-    """The view's first line: ``4/18 files · 3 running · 2.1 MB/s · 0:42 left``."""
+def summary_text(summary: DownloadSummary, failed_before: int = 0) -> Text:
+    """The view's first line: ``4/18 files · 3 running · 2.1 MB/s · 0:42 left``.
+
+    ``failed_before`` counts failed files of batches that have ended (the summary counts
+    open batches only).
+    """
     if summary.blocked:
         return Text(f"waiting: {one_line(summary.blocked, 120)}", style="yellow")
     if not summary.files:
-        return Text("nothing left to download · d queues the focused or marked posts", style="dim")
+        text = Text("nothing left to download", style="dim")
+        if failed_before:
+            text.append(f" · {failed_before} failed (R retries)", style="bold red")
+        else:
+            text.append(" · d queues the focused or marked posts", style="dim")
+        return text
     finished = summary.done + summary.failed + summary.cancelled
     text = Text(f"{finished}/{summary.files} files", style="bold")
     if summary.bytes_total:
