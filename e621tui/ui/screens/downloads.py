@@ -163,6 +163,8 @@ class DownloadsScreen(Screen[None]):
                 table.move_cursor(row=table.get_row_index(str(keep.id)), animate=False)
         else:
             for view in views[: len(self._order)]:
+                if self.views.get(view.id) == view:
+                    continue  # unchanged since the last look: nothing to redraw
                 cells = self._cells_of(view)
                 old = self._cells.get(view.id)
                 if old != cells:
