@@ -204,7 +204,7 @@ async def test_hidden_deleted_and_video_posts_say_why(server: DevServer, tmp_pat
         for key, expected in (("deleted", "⊘ deleted"), ("video", "▶ video (webm, 12.5 s)")):
             await open_by_id(app, pilot, special[key])
             assert expected in screen_text(app)
-        assert "press o" in screen_text(app)
+        assert "o or enter plays it" in screen_text(app)
         assert "12.5 s" in str(app.screen.query_one("#post-info", Static).content)
 
 
