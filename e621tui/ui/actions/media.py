@@ -126,11 +126,13 @@ class MediaActions:
             )
             return
         try:
-            launch_window(command)
+            process = launch_window(command)
         except OSError as exc:
             app.report(exc, f"starting {app.settings.player}")
             return
         app.notify(f"playing #{post.id} in {app.settings.player}", markup=False)
+        # Collected when it ends (no zombie); its window lives on its own meanwhile.
+        app.run_worker(process.wait, thread=True, group="player-window", exit_on_error=False)
 
     async def _play_here(self, command: PlayerCommand) -> None:
         """Hand the terminal to the player until it exits, then repaint everything."""

@@ -121,10 +121,10 @@ class DownloadRow(Widget):
 
     DEFAULT_CSS = """
     DownloadRow { height: 1; layout: horizontal; }
-    DownloadRow > .row-name { width: 1fr; min-width: 12; }
+    DownloadRow > .row-name { width: auto; max-width: 45%; min-width: 12; }
     DownloadRow > ProgressBar { width: auto; padding: 0 1; }
     DownloadRow > ProgressBar Bar { width: 16; }
-    DownloadRow > .row-detail { width: auto; max-width: 40; color: $text-muted; }
+    DownloadRow > .row-detail { width: 1fr; color: $text-muted; }
     """
 
     def __init__(self, view: ItemView) -> None:
