@@ -244,3 +244,24 @@ def test_without_mpv_a_clear_message_and_the_link(
     tui.send("o")
     wait_toast(tui, "mpv is not installed")
     wait_toast(tui, f"link copied: {msrv.base_url}/posts/{post_id}")
+
+
+def test_ctrl_c_stops_the_player_not_the_app(tui: Tui, msrv: DevServer, tmp_path: Path) -> None:
+    """ctrl+c while the player owns the terminal ends the player; the app comes back."""
+    post_id = msrv.state.special["media_gif"]
+    folder, record = stand_in_mpv(tmp_path)
+    program = folder / "mpv"
+    assert not record.exists()
+    program.write_text(program.read_text().replace("sleep 1", "sleep 30"))
+    env = {"PATH": f"{folder}{os.pathsep}{os.environ.get('PATH', os.defpath)}"}
+    tui.start(["--post", str(post_id)], base_url=msrv.base_url, env=env)
+    tui.wait_for(lambda t: "post 1/1" in tui.status_line(t), 10, "the post screen")
+    tui.send("o")
+    tui.wait_for("STAND-IN MPV: the terminal is mine", 5)
+    assert "--loop-file=inf" in record.read_text()  # an animation loops
+    tui.send("C-c")
+    tui.wait_for(lambda t: "post 1/1" in tui.status_line(t) and "STAND-IN" not in t, 5)
+    wait_toast(tui, "mpv stopped (signal 2)")  # ended by the signal, and it says so
+    assert not tui.exited()
+    tui.send("q")
+    tui.wait_for(f"{EXITED} 0", 5)

@@ -309,3 +309,16 @@ async def test_hostile_tags_in_the_template_stay_inside_the_download_dir(
     others = {p for p in tmp_path.rglob("*") if p.is_file()} - set(written)
     assert all(p.is_relative_to(tmp_path / "data") or p.is_relative_to(tmp_path / "cache")
                for p in others), others  # fmt: skip
+
+
+async def test_the_downloads_keys_are_rebindable_by_id(media: DevServer, tmp_path: Path) -> None:
+    app = media_app(media, tmp_path, keymap={"downloads": "W", "downloads.close": "backspace"})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        await pilot.press("ctrl+d")
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, DownloadsScreen)
+        await pilot.press("W")
+        await wait_until(pilot, lambda: isinstance(app.screen, DownloadsScreen))
+        await pilot.press("backspace")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))

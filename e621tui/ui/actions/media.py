@@ -150,7 +150,9 @@ class MediaActions:
         finally:
             app.refresh(repaint=True, layout=True)
             app.screen.refresh_bindings()
-        if code:
+        if code is not None and code < 0:
+            app.notify(f"{app.settings.player} stopped (signal {-code})", markup=False)
+        elif code:
             app.notify(f"{app.settings.player} exited with status {code}", markup=False)
 
     def play_or_view(self, post: Post, *, revealed: bool = False) -> None:
