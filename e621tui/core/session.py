@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from e621tui.api.budget import SharedBudget
 from e621tui.api.client import E621Client
 from e621tui.api.errors import ApiError, AuthError, BlockedByEdge, NetworkError
 from e621tui.api.limiter import Priority, RequestScheduler
@@ -76,7 +77,9 @@ class Session:
 
     def __post_init__(self) -> None:
         opts = self.options
-        scheduler = RequestScheduler(rate=opts.request_rate)
+        scheduler = RequestScheduler(
+            rate=opts.request_rate, shared=SharedBudget.for_site(opts.base_url)
+        )
         self.client = E621Client(
             opts.base_url,
             opts.username,
