@@ -25,6 +25,7 @@ from e621tui.core.blacklist.rules import Blacklist, BlacklistRule
 from e621tui.core.events import Event, LoginChanged, NetworkTrouble
 from e621tui.core.feeds import PoolFeed, SearchFeed, SetFeed, open_pool
 from e621tui.core.images.pipeline import ImagePipeline
+from e621tui.core.registry import PostRegistry
 from e621tui.core.sets import SetService
 from e621tui.core.writes.service import WriteService
 from e621tui.core.writes.store import Action
@@ -54,6 +55,8 @@ class SessionOptions:
     data_dir: Path | None = None
     cache_dir: Path | None = None
     thumb_cache_mb: int = 200
+    image_memory_mb: int = 32
+    """Decoded images kept in memory (the LRU is bounded by bytes)."""
     site_name: str = "e621"
     transport: httpx.AsyncBaseTransport | None = None
 
@@ -72,7 +75,7 @@ class Session:
     account_blacklist: Blacklist = field(default_factory=Blacklist)
     local_blacklist: Blacklist = field(default_factory=Blacklist)
     show_blacklisted: bool = False
-    posts: dict[int, Post] = field(default_factory=dict)
+    posts: PostRegistry = field(default_factory=PostRegistry)
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -94,6 +97,7 @@ class Session:
             user_agent=self.client.user_agent,
             cache_dir=cache,
             max_disk_bytes=opts.thumb_cache_mb * 2**20,
+            memory_bytes=opts.image_memory_mb * 2**20,
         )
         self.images.set_base_url(self.client.base_url)
         self.local_blacklist = Blacklist.parse(opts.local_blacklist)

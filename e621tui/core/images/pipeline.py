@@ -5,6 +5,12 @@ LRU of decoded, resized images and a disk cache of the raw bytes
 (`cache_dir/<kind>/<md5[:2]>/<md5>`). Downloads use their own client, which never carries
 credentials, and their own concurrency limit, separate from the API request scheduler.
 Decoding lives in `imagedecode`, the disk cache's layout and eviction in `imagecache`.
+
+The memory LRU is bounded by the decoded images' size in bytes (not their count), so a few
+large samples cannot crowd memory the way 300 of them would. Downloads share a small pool of
+slots (8 by default: the static host is not the rate-limited API, but stay polite) in which
+what is on screen (`load`) goes before prefetch (`prefetch`), and a prefetch that scrolls into
+view is promoted.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from e621tui.core.images.cache import (
     write_cached,
 )
 from e621tui.core.images.decode import FORMATS, ThumbError, decode_image, timed_decode
+from e621tui.core.images.slots import PREFETCH, VISIBLE, Slots
 
 if TYPE_CHECKING:
     from e621tui.api.models import Post
@@ -46,6 +53,10 @@ T = TypeVar("T")
 #: Largest body accepted per kind, enforced while streaming.
 MAX_DOWNLOAD_BYTES = {"preview": 8 * 2**20, "sample": 64 * 2**20, "file": 64 * 2**20}
 _MD5_RE = re.compile(r"[0-9a-f]{32}")
+#: Decoded images kept in memory, in bytes (about 3 pages of 256 px previews).
+MEMORY_BYTES = 32 * 2**20
+#: Downloads from the static host at once.
+DOWNLOAD_SLOTS = 8
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,16 @@ class ImagePipeline:
 
     One instance per app; it owns one credential-free `httpx.AsyncClient`. Returned images are
     shared with the memory cache: treat them as read-only.
+
+    Args:
+        user_agent: Sent with every download.
+        cache_dir: The disk cache (None: memory only).
+        max_disk_bytes: The disk cache's cap.
+        memory_bytes: The memory LRU's cap, in bytes of decoded pixels.
+        memory_items: An optional cap on the number of decoded images as well.
+        concurrency: Downloads at once.
+        timeout: Seconds before a download is given up.
+        transport: An httpx transport (tests).
     """
 
     def __init__(
@@ -123,17 +144,20 @@ class ImagePipeline:
         user_agent: str,
         cache_dir: Path | None,
         max_disk_bytes: int = 200 * 2**20,
-        memory_items: int = 300,
-        concurrency: int = 4,
+        memory_bytes: int = MEMORY_BYTES,
+        memory_items: int | None = None,
+        concurrency: int = DOWNLOAD_SLOTS,
         timeout: float = 20.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.stats = PipelineStats()
         self._cache_dir = cache_dir
         self._max_disk_bytes = max_disk_bytes
+        self._memory_bytes = max(0, memory_bytes)
         self._memory_items = memory_items
         self._memory: OrderedDict[tuple[str, str, tuple[int, int]], Image.Image] = OrderedDict()
-        self._semaphore = asyncio.Semaphore(concurrency)
+        self._memory_used = 0
+        self.slots = Slots(concurrency)
         self._inflight: dict[tuple[Any, ...], _Inflight] = {}
         self._base_url: str | None = None
         self._disk_bytes: int | None = None  # running estimate; None until the first scan
@@ -172,14 +196,37 @@ class ImagePipeline:
         if hit is not None:
             return hit
         key = (req.cache_key, req.kind, _check_box(box))
-        return await self._counted(self._shared(("image", *key), lambda: self._decode(req, key)))
+        # If it is queued as a prefetch, it is on screen now: to the front of the queue.
+        self.slots.promote(req.cache_key)
+        return await self._counted(
+            self._shared(("image", *key), lambda: self._decode(req, key, VISIBLE))
+        )
 
-    async def prefetch(self, req: ImageRequest) -> None:
-        """Download into the disk cache without decoding (no-op without a disk cache)."""
+    async def prefetch(self, req: ImageRequest, box: tuple[int, int] | None = None) -> None:
+        """Fetch ahead of need, behind everything on screen.
+
+        Without ``box``: download into the disk cache only (no-op without a disk cache). With
+        ``box``: also decode into the memory cache, so that showing it later costs nothing.
+        """
+        if box is not None:
+            key = (req.cache_key, req.kind, _check_box(box))
+            if key in self._memory:
+                return
+            await self._counted(
+                self._shared(("image", *key), lambda: self._decode(req, key, PREFETCH))
+            )
+            return
         path = self._disk_path(req)
         if path is None or await asyncio.to_thread(touch, path):
             return
-        await self._counted(self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req)))
+        await self._counted(
+            self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req, PREFETCH))
+        )
+
+    @property
+    def memory_used(self) -> int:
+        """Bytes of decoded pixels held in the memory cache."""
+        return self._memory_used
 
     async def aclose(self) -> None:
         """Stop every download and close the HTTP client."""
@@ -239,9 +286,11 @@ class ImagePipeline:
             entry.task.exception()  # retrieved: no "never retrieved" noise if every caller left
 
     async def _decode(
-        self, req: ImageRequest, key: tuple[str, str, tuple[int, int]]
+        self, req: ImageRequest, key: tuple[str, str, tuple[int, int]], priority: int
     ) -> Image.Image:
-        data, path = await self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req))
+        data, path = await self._shared(
+            ("raw", req.cache_key, req.kind), lambda: self._raw(req, priority)
+        )
         try:
             image, seconds = await asyncio.to_thread(timed_decode, data, key[2])
         except ThumbError:
@@ -249,17 +298,29 @@ class ImagePipeline:
                 await asyncio.to_thread(unlink_quietly, path)
             raise
         self.stats.decode_seconds += seconds
-        self._memory[key] = image
-        while len(self._memory) > self._memory_items:
-            self._memory.popitem(last=False)
+        self._remember(key, image)
         return image
+
+    def _remember(self, key: tuple[str, str, tuple[int, int]], image: Image.Image) -> None:
+        old = self._memory.pop(key, None)
+        if old is not None:
+            self._memory_used -= _image_bytes(old)
+        self._memory[key] = image
+        self._memory_used += _image_bytes(image)
+        items = self._memory_items
+        while len(self._memory) > 1 and (
+            self._memory_used > self._memory_bytes
+            or (items is not None and len(self._memory) > items)
+        ):
+            _, evicted = self._memory.popitem(last=False)
+            self._memory_used -= _image_bytes(evicted)
 
     def _disk_path(self, req: ImageRequest) -> Path | None:
         if self._cache_dir is None:
             return None
         return cache_path(self._cache_dir, req.kind, req.cache_key)
 
-    async def _raw(self, req: ImageRequest) -> tuple[bytes, Path | None]:
+    async def _raw(self, req: ImageRequest, priority: int = VISIBLE) -> tuple[bytes, Path | None]:
         """The image's bytes from the disk cache or the network, and where they are cached."""
         path = self._disk_path(req)
         if path is not None:
@@ -267,16 +328,16 @@ class ImagePipeline:
             if data is not None:
                 self.stats.disk_hits += 1
                 return data, path
-        data = await self._download(req)
+        data = await self._download(req, priority)
         if path is not None and await asyncio.to_thread(write_cached, path, data):
             self._note_written(len(data))
             return data, path
         return data, None
 
-    async def _download(self, req: ImageRequest) -> bytes:
+    async def _download(self, req: ImageRequest, priority: int) -> bytes:
         url = self._resolve(req.url)
         cap = MAX_DOWNLOAD_BYTES[req.kind]
-        async with self._semaphore:
+        async with self.slots.take(priority, req.cache_key):
             try:
                 async with self._client.stream("GET", url) as response:
                     if response.status_code != 200:
@@ -354,6 +415,11 @@ class ImagePipeline:
 async def _strip_credentials(request: httpx.Request) -> None:
     """Belt and braces: nothing the static host is sent may authenticate us."""
     request.headers.pop("Authorization", None)
+
+
+def _image_bytes(image: Image.Image) -> int:
+    """What a decoded image costs in memory (its pixel buffer)."""
+    return image.width * image.height * len(image.getbands())
 
 
 def _md5(data: bytes) -> str:
