@@ -80,6 +80,21 @@ class Suite:
         """Arrival times of API requests (path prefix) since ``start``."""
         return [r.time for r in self.server.api_requests(prefix or None) if r.time >= start]
 
+    def page_requests(self, start: float, end: float, *, above: int | None) -> int:
+        """Search requests in [start, end) for a page of posts below a cursor over ``above``.
+
+        The page turned to (whose first post is ``above``) was asked for with the previous
+        page's lowest id as its cursor, which is higher; the prefetch of the page after it,
+        sent as the turn shows, has a lower one and does not count.
+        """
+        count = 0
+        for record in self.server.api_requests("/posts.json"):
+            page = (record.query.get("page") or [""])[0]
+            cursor = int(page[1:]) if page[:1] == "b" and page[1:].isdigit() else None
+            if start <= record.time < end and (cursor is None or above is None or cursor > above):
+                count += 1
+        return count
+
     def previews_between(self, start: float, end: float) -> list[int]:
         """Post ids whose preview download arrived in [start, end]."""
         found = []

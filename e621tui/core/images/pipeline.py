@@ -202,25 +202,32 @@ class ImagePipeline:
             self._shared(("image", *key), lambda: self._decode(req, key, VISIBLE))
         )
 
-    async def prefetch(self, req: ImageRequest, box: tuple[int, int] | None = None) -> None:
-        """Fetch ahead of need, behind everything on screen.
+    async def prefetch(
+        self, req: ImageRequest, box: tuple[int, int] | None = None, *, urgent: bool = False
+    ) -> None:
+        """Fetch ahead of need, behind everything on screen (unless ``urgent``).
 
         Without ``box``: download into the disk cache only (no-op without a disk cache). With
         ``box``: also decode into the memory cache, so that showing it later costs nothing.
+        ``urgent``: it will be on screen in a moment (the first page at start-up): fetch it
+        with what is on screen already.
         """
+        priority = VISIBLE if urgent else PREFETCH
         if box is not None:
             key = (req.cache_key, req.kind, _check_box(box))
             if key in self._memory:
                 return
+            if urgent:
+                self.slots.promote(req.cache_key)
             await self._counted(
-                self._shared(("image", *key), lambda: self._decode(req, key, PREFETCH))
+                self._shared(("image", *key), lambda: self._decode(req, key, priority))
             )
             return
         path = self._disk_path(req)
         if path is None or await asyncio.to_thread(touch, path):
             return
         await self._counted(
-            self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req, PREFETCH))
+            self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req, priority))
         )
 
     @property
