@@ -30,6 +30,7 @@ from e621tui.api.http import (
     user_agent,
 )
 from e621tui.api.limiter import Priority, RequestScheduler, Ticket
+from e621tui.api.tls import ssl_context
 
 
 @dataclass
@@ -103,6 +104,7 @@ class E621Client:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             follow_redirects=True,
             transport=transport,
+            verify=ssl_context() if transport is None else True,
             event_hooks={"request": [self._guard_credentials]},
         )
         self.posts = PostEndpoints(self)

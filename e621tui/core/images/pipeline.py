@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 from PIL import Image
 
+from e621tui.api.tls import ssl_context
 from e621tui.core.images.cache import (
     EVICT_LOW_WATER,
     KINDS,
@@ -171,6 +172,7 @@ class ImagePipeline:
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": user_agent},
             transport=transport,
+            verify=ssl_context() if transport is None else True,
             event_hooks={"request": [_strip_credentials]},
         )
 
