@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.bare_app import READY
-from bench.term import Term, half_blocks, status_id
+from bench.term import Burst, Term, half_blocks, status_id
+from e621tui.api.budget import SharedBudget
 from e621tui.api.client import E621Client
+from e621tui.api.limiter import RequestScheduler
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
 
 BENCH = Path(__file__).resolve().parent
@@ -69,9 +71,12 @@ class Suite:
             env["E621_API_KEY"] = DEMO_API_KEY
         return env
 
-    def app_argv(self, *, logged_in: bool, graphics: str = "halfcell") -> list[str]:
-        """``python -m e621tui`` against the suite's server."""
-        argv = [sys.executable, "-m", "e621tui", "--base-url", self.server.base_url]
+    def app_argv(
+        self, *, logged_in: bool, graphics: str = "halfcell", early: bool = False
+    ) -> list[str]:
+        """``python -m e621tui`` (or `bench/early_start.py`) against the suite's server."""
+        entry = [str(BENCH / "early_start.py")] if early else ["-m", "e621tui"]
+        argv = [sys.executable, *entry, "--base-url", self.server.base_url]
         if logged_in:
             argv += ["--username", DEMO_USERNAME]
         return [*argv, "--graphics", graphics]
@@ -146,14 +151,23 @@ def bare_start(suite: Suite) -> float:
         term.close()
 
 
-def app_start(suite: Suite) -> FirstScreen:
-    """Launch (anonymous, 120×40, cold caches) to the first grid with thumbnails drawn."""
+def app_start(suite: Suite, *, early: bool = False) -> FirstScreen:
+    """Launch (anonymous, 120×40, cold caches) to the first grid with its thumbnails drawn."""
     term = suite.term(120, 40)
     try:
-        launched = term.start(suite.app_argv(logged_in=False), suite.env(term, logged_in=False))
-        shown = term.wait_for(lambda s: status_id(s) is not None, what="the first #id")
-        term.wait_for(lambda s: half_blocks(s) > 0, what="thumbnails")
-        drawn = term.settle(quiet=0.4)
+        argv = suite.app_argv(logged_in=False, early=early)
+        launched = term.start(argv, suite.env(term, logged_in=False))
+        bursts: list[Burst] = []
+        deadline = launched + 30.0
+        while time.monotonic() < deadline:
+            bursts += term.bursts(until=time.monotonic() + 0.25)
+            shown = [b for b in bursts if status_id(b.screen) is not None]
+            if shown and half_blocks(shown[-1].screen) and time.monotonic() - bursts[-1].at > 0.6:
+                break
+        else:
+            raise TimeoutError(f"no grid with thumbnails:\n{term.screen()}")
+        first = next(b for b in bursts if status_id(b.screen) is not None)
+        drawn = thumbnails_drawn(bursts)
         api = suite.api_since(launched)
         previews = [
             r.time
@@ -162,12 +176,26 @@ def app_start(suite: Suite) -> FirstScreen:
         ]
         return FirstScreen(
             total=drawn - launched,
-            first_id=shown.at - launched,
+            first_id=first.at - launched,
             first_api=(min(api) - launched) if api else None,
             first_preview=(min(previews) - launched) if previews else None,
         )
     finally:
         term.close()
+
+
+def thumbnails_drawn(bursts: list[Burst]) -> float:
+    """When the grid's pictures were (95 %) drawn: the first settled screen with an #id and
+    nearly as many half-cell characters as the screen finally shows.
+
+    Later output that does not add pictures (the status bar, the footer, cells off screen)
+    does not count.
+    """
+    final = half_blocks(bursts[-1].screen)
+    for burst in bursts:
+        if status_id(burst.screen) is not None and half_blocks(burst.screen) >= 0.95 * final:
+            return burst.at
+    return bursts[-1].at
 
 
 # ---- page turns -----------------------------------------------------------------------------
@@ -177,10 +205,15 @@ def app_start(suite: Suite) -> FirstScreen:
 class Turn:
     """One press of `n`."""
 
+    pressed: float
+    """When `n` was sent (monotonic, the devserver's clock too)."""
     id_after: float | None
     """Seconds until the new #id was on screen (None: not within the window)."""
     drawn_after: float
-    """Seconds until the last output of the turn (thumbnails drawn)."""
+    """Seconds until the new page's thumbnails were drawn (95 % of the half-cell pictures the
+    turn ends with; for other modes, the new #id)."""
+    quiet_after: float
+    """Seconds until the last output of the turn (status, footer, cells off screen)."""
     bytes_out: int
     shown_id: int | None
     """The #id the turn ended on (the first post of the page)."""
@@ -233,19 +266,25 @@ def page_turns(
             bursts = term.bursts(until=pressed + TURN_WINDOW)
             new = [b for b in bursts if status_id(b.screen) not in (None, current)]
             id_after = (new[0].at - pressed) if new else None
-            drawn = bursts[-1].at if bursts else pressed
+            quiet = bursts[-1].at if bursts else pressed
+            drawn = quiet
+            if new and graphics == "halfcell":
+                final = half_blocks(bursts[-1].screen)
+                drawn = next((b.at for b in new if half_blocks(b.screen) >= 0.95 * final), quiet)
+            elif new:
+                drawn = new[0].at
             if new:
                 current = status_id(new[-1].screen)
             id_at = pressed + (id_after if id_after is not None else TURN_WINDOW)
             run.turns.append(
                 Turn(
+                    pressed=pressed,
                     id_after=id_after,
                     drawn_after=drawn - pressed,
+                    quiet_after=quiet - pressed,
                     bytes_out=term.output_size() - size,
                     shown_id=current,
-                    api_waits=len(
-                        [t for t in suite.api_since(pressed, "/posts.json") if t < id_at]
-                    ),
+                    api_waits=suite.page_requests(pressed, id_at, above=current),
                     previews=suite.previews_between(pressed, drawn),
                 )
             )
@@ -269,8 +308,14 @@ def _own_previews(turns: list[Turn]) -> None:
 # ---- the API --------------------------------------------------------------------------------
 
 
-async def _listing(server: DevServer, pool_id: int) -> tuple[tuple[int, float], tuple[int, float]]:
-    async with E621Client(server.base_url, DEMO_USERNAME, DEMO_API_KEY) as client:
+async def _listing(
+    server: DevServer, pool_id: int, runtime: Path
+) -> tuple[tuple[int, float], tuple[int, float]]:
+    # The same machine-wide budget as the apps the suite just ran (one may have quit < 1 s ago).
+    scheduler = RequestScheduler(shared=SharedBudget.for_site(server.base_url, runtime))
+    async with E621Client(
+        server.base_url, DEMO_USERNAME, DEMO_API_KEY, scheduler=scheduler
+    ) as client:
         start = time.monotonic()
         count = 0
         async for _post in client.posts.iterate(""):
@@ -292,7 +337,8 @@ async def _listing(server: DevServer, pool_id: int) -> tuple[tuple[int, float], 
 
 def api_figures(suite: Suite) -> tuple[tuple[int, float], tuple[int, float]]:
     """Requests and seconds for listing 1,000 posts, then a 600-post pool in order."""
-    return asyncio.run(_listing(suite.server, suite.server.state.special["pool_600"]))
+    pool_id = suite.server.state.special["pool_600"]
+    return asyncio.run(_listing(suite.server, pool_id, suite.runtime))
 
 
 __all__ = [

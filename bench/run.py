@@ -59,6 +59,7 @@ def describe_turns(run: TurnRun) -> tuple[float, float]:
     """Print a turn run; return the median and worst drawn time in seconds."""
     turns = run.turns
     drawn = [t.drawn_after for t in turns]
+    quiet = [t.quiet_after for t in turns]
     ids = [t.id_after for t in turns if t.id_after is not None]
     missing = sum(1 for t in turns if t.id_after is None)
     waited = sum(1 for t in turns if t.api_waits)
@@ -69,6 +70,10 @@ def describe_turns(run: TurnRun) -> tuple[float, float]:
         f"new #id median {ms(statistics.median(ids) if ids else None)}, "
         f"max {ms(max(ids) if ids else None)}"
         + (f"; {missing} turns showed no new #id within 1.1 s" if missing else "")
+    )
+    print(
+        f"    last output of the turn (status, footer, off-screen cells): median "
+        f"{ms(statistics.median(quiet))}, max {ms(max(quiet))}"
     )
     print(
         f"    waited on the network: {waited} of {len(turns)} turns requested their page; "
@@ -94,10 +99,11 @@ def main() -> None:
         print(f"e621-tui benchmark suite against {srv.base_url} (python {sys.version.split()[0]})")
 
         print("\nfirst screen (anonymous, 120x40, cold caches), launch to thumbnails drawn:")
-        bare, apps = [], []
-        for _ in range(launches):  # alternated, so that drift hits both alike
+        bare, apps, earlies = [], [], []
+        for _ in range(launches):  # alternated, so that drift hits all alike
             bare.append(bare_start(suite))
             apps.append(app_start(suite))
+            earlies.append(app_start(suite, early=True))
         bare_s = statistics.median(bare)
         app_s = statistics.median(a.total for a in apps)
         ratio = app_s / bare_s
@@ -107,6 +113,13 @@ def main() -> None:
             f"  e621-tui timeline (median run): first API request {ms(mid.first_api)}, "
             f"first preview requested {ms(mid.first_preview)}, first #id {ms(mid.first_id)}, "
             f"thumbnails drawn {ms(mid.total)}"
+        )
+        early = sorted(earlies, key=lambda a: a.total)[len(earlies) // 2]
+        print(
+            f"  with the early start wired as bench/early_start.py does (not yet in cli.py): "
+            f"{ms(early.total)}, ratio {early.total / bare_s:.2f}x (first API request "
+            f"{ms(early.first_api)}, first preview {ms(early.first_preview)}, first #id "
+            f"{ms(early.first_id)})"
         )
         lines.append(
             verdict(
@@ -139,7 +152,7 @@ def main() -> None:
                 f"page turn worst at 160x50 {ms(worst)} (<= 300 ms)",
             )
         )
-        waited = sum(1 for t in big.turns if t.api_waits)
+        waited = sum(1 for t in big.turns if t.api_waits or t.own_previews)
         lines.append(
             verdict(waited == 0, f"no turn waited on the network at 160x50 ({waited} did)")
         )

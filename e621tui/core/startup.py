@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post
 from e621tui.core.feeds import Page, PoolFeed, SearchFeed, SetFeed, is_stale_error
-from e621tui.core.images.pipeline import ThumbError, preview_request
+from e621tui.core.images.pipeline import ImageRequest, ThumbError, preview_request
 
 if TYPE_CHECKING:
     from e621tui.core.session import Session
@@ -60,8 +60,8 @@ class EarlyStart:
         target: What the first screen shows.
         preview_box: The pixel box the grid decodes previews into (must match the UI's, or
             the warmed images are not the ones it asks for); None: do not warm previews.
-        visible: How many of the first page's previews are on screen at once (they are
-            fetched first, the rest of the page after them).
+        visible: How many of the first page's previews are on screen at once: those are
+            fetched and decoded early (the rest is left to the UI).
     """
 
     def __init__(
@@ -145,14 +145,16 @@ class EarlyStart:
         box = self._box
         images = self.session.images
 
-        async def one(index: int) -> bool:
+        async def one(request: ImageRequest) -> bool:
             try:
-                await images.prefetch(wanted[index], box, urgent=index < self._visible)
+                await images.prefetch(request, box, urgent=True)
             except ThumbError:
                 return False  # the cell shows why when it asks for it
             return True
 
-        done = await asyncio.gather(*(one(i) for i in range(len(wanted))))
+        # Only what will be on screen: the rest of the page is the UI's to load when it is
+        # ready, and decoding it now would only compete with Textual's start for the CPU.
+        done = await asyncio.gather(*(one(r) for r in wanted[: self._visible]))
         return sum(done)
 
     async def _first_posts(self, first_page: asyncio.Task[Page] | None) -> list[Post]:
