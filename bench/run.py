@@ -86,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer runs and turns (a smoke run)")
     args = parser.parse_args()
-    launches, long_turns, short_turns, mode_turns = (1, 12, 5, 3) if args.quick else (3, 59, 20, 5)
+    launches, long_turns, short_turns, mode_turns = (1, 12, 5, 3) if args.quick else (5, 59, 20, 5)
     rss_pages = (1, 10) if args.quick else (1, 10, 30, 60)
     os.environ.setdefault("TERM", "xterm-256color")
     started = time.monotonic()
@@ -103,12 +103,19 @@ def main() -> None:
         for _ in range(launches):  # alternated, so that drift hits all alike
             bare.append(bare_start(suite))
             apps.append(app_start(suite))
+            time.sleep(1.3)  # a fresh rate window: the last run's requests must not delay this one
             earlies.append(app_start(suite, early=True))
+            time.sleep(1.3)
         bare_s = statistics.median(bare)
         app_s = statistics.median(a.total for a in apps)
         ratio = app_s / bare_s
         mid = sorted(apps, key=lambda a: a.total)[len(apps) // 2]
         print(f"  bare Textual app {ms(bare_s)}; e621-tui {ms(app_s)}; ratio {ratio:.2f}x")
+        print(
+            f"  runs: bare {', '.join(ms(b) for b in bare)}; "
+            f"e621-tui {', '.join(ms(a.total) for a in apps)}; "
+            f"early start {', '.join(ms(a.total) for a in earlies)}"
+        )
         print(
             f"  e621-tui timeline (median run): first API request {ms(mid.first_api)}, "
             f"first preview requested {ms(mid.first_preview)}, first #id {ms(mid.first_id)}, "
