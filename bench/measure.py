@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import re
 import statistics
 import subprocess
@@ -303,6 +304,19 @@ def _own_previews(turns: list[Turn]) -> None:
         top, below = turn.shown_id, following.shown_id
         if top is not None and below is not None:
             turn.own_previews = sum(1 for i in turn.previews if below < i <= top)
+
+
+def core_memory(suite: Suite, pages: int) -> dict[int, float]:
+    """RSS of the core alone (`bench/core_memory.py`) after 1/10/30/60 pages."""
+    env = {**os.environ, "XDG_RUNTIME_DIR": str(suite.runtime)}
+    out = subprocess.run(
+        [sys.executable, str(BENCH / "core_memory.py"), suite.server.base_url, str(pages)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    return {int(page): float(mb) for page, mb in (line.split() for line in out.splitlines())}
 
 
 # ---- the API --------------------------------------------------------------------------------

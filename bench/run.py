@@ -30,6 +30,7 @@ from bench.measure import (
     api_figures,
     app_start,
     bare_start,
+    core_memory,
     import_seconds,
     page_turns,
 )
@@ -188,6 +189,14 @@ def main() -> None:
                     f"RSS growth pages 10-60 {growth:.2f} MB/page (<= 0.3)",
                 )
             )
+
+        core = core_memory(suite, max(rss_pages))
+        print(
+            "  the core alone (bench/core_memory.py: a Session paging and decoding previews, "
+            "no UI): " + "; ".join(f"after page {p}: {mb:.0f} MB" for p, mb in sorted(core.items()))
+        )
+        if 10 in core and 60 in core:
+            print(f"  core growth pages 10-60: {(core[60] - core[10]) / 50:.2f} MB/page")
 
         print("\nthe API (one client, through the scheduler):")
         (list_n, list_s), (pool_n, pool_s) = api_figures(suite)
