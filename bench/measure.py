@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench.bare_app import READY
 from bench.term import Burst, Term, half_blocks, status_id
+from e621tui.api.budget import APP_NAME as APP_DIR
 from e621tui.api.budget import SharedBudget
 from e621tui.api.client import E621Client
 from e621tui.api.limiter import RequestScheduler
@@ -325,8 +326,9 @@ def core_memory(suite: Suite, pages: int) -> dict[int, float]:
 async def _listing(
     server: DevServer, pool_id: int, runtime: Path
 ) -> tuple[tuple[int, float], tuple[int, float]]:
-    # The same machine-wide budget as the apps the suite just ran (one may have quit < 1 s ago).
-    scheduler = RequestScheduler(shared=SharedBudget.for_site(server.base_url, runtime))
+    # The same machine-wide budget as the programs the suite just ran (one quit < 1 s ago).
+    budget = SharedBudget.for_site(server.base_url, runtime / APP_DIR)
+    scheduler = RequestScheduler(shared=budget)
     async with E621Client(
         server.base_url, DEMO_USERNAME, DEMO_API_KEY, scheduler=scheduler
     ) as client:

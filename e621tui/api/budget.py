@@ -234,7 +234,8 @@ class SharedBudget:
     def _locked(self) -> Iterator[dict[str, Any] | None]:
         """The file's state under an exclusive lock, written back if marked dirty.
 
-        Yields None when the lock is busy (ask again soon) or the budget was just disabled.
+        Yields None when the lock is busy (ask again soon) or the file cannot be used (the
+        budget is then disabled, with a warning).
         """
         assert fcntl is not None
         try:
@@ -250,13 +251,25 @@ class SharedBudget:
             return
         self._busy_since = None
         try:
-            state = self._read(fd)
+            try:
+                state = self._read(fd)
+            except OSError as exc:
+                self._unlock(fd)
+                self._disable(f"cannot read {self.path}: {exc.strerror or exc}")
+                yield None
+                return
             yield state
             if state.pop("dirty", False):
-                self._write(fd, state)
-        except OSError as exc:
-            self._disable(f"cannot use {self.path}: {exc.strerror or exc}")
+                try:
+                    self._write(fd, state)
+                except OSError as exc:
+                    self._unlock(fd)
+                    self._disable(f"cannot write {self.path}: {exc.strerror or exc}")
         finally:
+            self._unlock(fd)
+
+    def _unlock(self, fd: int) -> None:
+        if fd == self._fd:  # not closed (and its number reused) by _disable meanwhile
             with contextlib.suppress(OSError):
                 fcntl.flock(fd, fcntl.LOCK_UN)
 

@@ -93,7 +93,8 @@ async def test_visible_downloads_go_before_queued_prefetch(
     gate.set()
     await asyncio.gather(*prefetches, *shown)
     assert order[:2] == ["/next/0", "/next/1"]
-    assert order[2:4] == ["/shown/0", "/shown/1"]
+    # (the two visible ones reach the pool in whichever order their disk-cache lookups end)
+    assert sorted(order[2:4]) == ["/shown/0", "/shown/1"]
 
 
 async def test_a_queued_prefetch_that_comes_into_view_is_promoted(

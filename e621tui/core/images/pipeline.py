@@ -20,7 +20,6 @@ import functools
 import hashlib
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,8 @@ from e621tui.core.images.cache import (
     write_cached,
 )
 from e621tui.core.images.decode import FORMATS, ThumbError, decode_image, timed_decode
+from e621tui.core.images.fetch import md5_hex, read_capped, resolve_image_url, strip_credentials
+from e621tui.core.images.memory import MemoryCache
 from e621tui.core.images.slots import PREFETCH, VISIBLE, Slots
 
 if TYPE_CHECKING:
@@ -154,10 +155,7 @@ class ImagePipeline:
         self.stats = PipelineStats()
         self._cache_dir = cache_dir
         self._max_disk_bytes = max_disk_bytes
-        self._memory_bytes = max(0, memory_bytes)
-        self._memory_items = memory_items
-        self._memory: OrderedDict[tuple[str, str, tuple[int, int]], Image.Image] = OrderedDict()
-        self._memory_used = 0
+        self._memory = MemoryCache(memory_bytes, memory_items)
         self.slots = Slots(concurrency)
         self._inflight: dict[tuple[Any, ...], _Inflight] = {}
         self._base_url: str | None = None
@@ -173,7 +171,7 @@ class ImagePipeline:
             headers={"User-Agent": user_agent},
             transport=transport,
             verify=ssl_context() if transport is None else True,
-            event_hooks={"request": [_strip_credentials]},
+            event_hooks={"request": [strip_credentials]},
         )
 
     def set_base_url(self, base_url: str) -> None:
@@ -185,7 +183,6 @@ class ImagePipeline:
         key = (req.cache_key, req.kind, _check_box(box))
         image = self._memory.get(key)
         if image is not None:
-            self._memory.move_to_end(key)
             self.stats.memory_hits += 1
         return image
 
@@ -235,7 +232,7 @@ class ImagePipeline:
     @property
     def memory_used(self) -> int:
         """Bytes of decoded pixels held in the memory cache."""
-        return self._memory_used
+        return self._memory.used
 
     async def aclose(self) -> None:
         """Stop every download and close the HTTP client."""
@@ -307,22 +304,8 @@ class ImagePipeline:
                 await asyncio.to_thread(unlink_quietly, path)
             raise
         self.stats.decode_seconds += seconds
-        self._remember(key, image)
+        self._memory.put(key, image)
         return image
-
-    def _remember(self, key: tuple[str, str, tuple[int, int]], image: Image.Image) -> None:
-        old = self._memory.pop(key, None)
-        if old is not None:
-            self._memory_used -= _image_bytes(old)
-        self._memory[key] = image
-        self._memory_used += _image_bytes(image)
-        items = self._memory_items
-        while len(self._memory) > 1 and (
-            self._memory_used > self._memory_bytes
-            or (items is not None and len(self._memory) > items)
-        ):
-            _, evicted = self._memory.popitem(last=False)
-            self._memory_used -= _image_bytes(evicted)
 
     def _disk_path(self, req: ImageRequest) -> Path | None:
         if self._cache_dir is None:
@@ -347,50 +330,18 @@ class ImagePipeline:
         url = self._resolve(req.url)
         cap = MAX_DOWNLOAD_BYTES[req.kind]
         async with self.slots.take(priority, req.cache_key):
-            try:
-                async with self._client.stream("GET", url) as response:
-                    if response.status_code != 200:
-                        raise ThumbError(f"download failed: HTTP {response.status_code}")
-                    declared = response.headers.get("Content-Length", "")
-                    if declared.isdigit() and int(declared) > cap:
-                        raise ThumbError(f"image too large to download ({_mb(int(declared))})")
-                    chunks: list[bytes] = []
-                    received = 0
-                    async for chunk in response.aiter_bytes():
-                        received += len(chunk)
-                        if received > cap:
-                            raise ThumbError(f"image too large to download (over {_mb(cap)})")
-                        chunks.append(chunk)
-            except httpx.TimeoutException:
-                raise ThumbError("download failed: timed out") from None
-            except httpx.HTTPError as exc:
-                raise ThumbError(f"download failed: {str(exc) or type(exc).__name__}") from None
-        data = b"".join(chunks)
+            data = await read_capped(self._client, url, cap)
         self.stats.downloads += 1
         self.stats.bytes_downloaded += len(data)
         key = req.cache_key
-        if req.kind == "file" and key == req.md5.lower() and _md5(data) != key:
+        if req.kind == "file" and key == req.md5.lower() and md5_hex(data) != key:
             # Counted, not fatal: truncation is caught by the transport and the decoder, and a
             # picture that decodes is worth showing (the demo site's checksums are synthetic).
             self.stats.checksum_mismatches += 1
         return data
 
     def _resolve(self, url: str) -> str:
-        try:
-            parsed = httpx.URL(url)
-            if parsed.scheme not in ("", "http", "https"):
-                raise ThumbError(f"unsupported image URL scheme: {parsed.scheme}")
-            if not parsed.is_absolute_url:
-                if self._base_url is None:
-                    raise ThumbError("image URL is relative and no site is set")
-                parsed = httpx.URL(self._base_url).join(url)
-        except httpx.InvalidURL:
-            raise ThumbError("invalid image URL") from None
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ThumbError(f"unsupported image URL scheme: {parsed.scheme or 'none'}")
-        if parsed.userinfo:
-            raise ThumbError("image URL must not contain credentials")
-        return str(parsed)
+        return resolve_image_url(url, self._base_url)
 
     def _note_written(self, size: int) -> None:
         self._written += size
@@ -421,29 +372,11 @@ class ImagePipeline:
             self._evicting = None
 
 
-async def _strip_credentials(request: httpx.Request) -> None:
-    """Belt and braces: nothing the static host is sent may authenticate us."""
-    request.headers.pop("Authorization", None)
-
-
-def _image_bytes(image: Image.Image) -> int:
-    """What a decoded image costs in memory (its pixel buffer)."""
-    return image.width * image.height * len(image.getbands())
-
-
-def _md5(data: bytes) -> str:
-    return hashlib.md5(data, usedforsecurity=False).hexdigest()
-
-
 def _check_box(box: tuple[int, int]) -> tuple[int, int]:
     width, height = box
     if width < 1 or height < 1:
         raise ValueError(f"image box must be at least 1×1 pixels, got {width}×{height}")
     return (int(width), int(height))
-
-
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.0f} MB"
 
 
 __all__ = [
