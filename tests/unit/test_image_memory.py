@@ -85,16 +85,19 @@ async def test_visible_downloads_go_before_queued_prefetch(
 
     site = Site({f"/next/{i}": slow for i in range(6)})
     site.routes |= {f"/shown/{i}": slow for i in range(2)}
-    pipeline = make_pipeline(site.transport, concurrency=2)
-    prefetches = [asyncio.create_task(pipeline.prefetch(req(f"/next/{i}"))) for i in range(6)]
+    # No disk cache: no lookups in worker threads, so the queue order is the order of asking.
+    pipeline = make_pipeline(site.transport, concurrency=2, cache_dir=None)
+    prefetches = [
+        asyncio.create_task(pipeline.prefetch(req(f"/next/{i}"), (64, 64))) for i in range(6)
+    ]
     await asyncio.sleep(0.05)  # two prefetches hold both slots, four wait
     shown = [asyncio.create_task(pipeline.load(req(f"/shown/{i}"), (64, 64))) for i in range(2)]
     await asyncio.sleep(0.05)
     gate.set()
     await asyncio.gather(*prefetches, *shown)
     assert order[:2] == ["/next/0", "/next/1"]
-    # (the two visible ones reach the pool in whichever order their disk-cache lookups end)
-    assert sorted(order[2:4]) == ["/shown/0", "/shown/1"]
+    assert order[2:4] == ["/shown/0", "/shown/1"]
+    assert order[4:] == ["/next/2", "/next/3", "/next/4", "/next/5"]
 
 
 async def test_a_queued_prefetch_that_comes_into_view_is_promoted(
@@ -109,8 +112,10 @@ async def test_a_queued_prefetch_that_comes_into_view_is_promoted(
         return httpx.Response(200, content=encode("PNG"))
 
     site = Site({f"/next/{i}": slow for i in range(6)})
-    pipeline = make_pipeline(site.transport, concurrency=1)
-    prefetches = [asyncio.create_task(pipeline.prefetch(req(f"/next/{i}"))) for i in range(6)]
+    pipeline = make_pipeline(site.transport, concurrency=1, cache_dir=None)
+    prefetches = [
+        asyncio.create_task(pipeline.prefetch(req(f"/next/{i}"), (64, 64))) for i in range(6)
+    ]
     await asyncio.sleep(0.05)
     shown = asyncio.create_task(pipeline.load(req("/next/5"), (64, 64)))
     await asyncio.sleep(0.05)
