@@ -53,6 +53,10 @@ _COLUMNS = (
 )
 
 
+class _Changed(Exception):
+    """Another instance changed an action between our read and our write."""
+
+
 @dataclass
 class Action:
     """One user write (favorite, vote, set edit) as recorded in the outbox.
@@ -154,6 +158,19 @@ class OutboxStore:
             self._conn = self._connect()
         return self._conn
 
+    def _reader(self) -> sqlite3.Connection | None:
+        """The connection, opened now if another instance created the file meanwhile."""
+        if self._conn is None and not self._memory and self._path.exists():
+            self._conn = self._connect()
+        return self._conn
+
+    def data_version(self) -> int:
+        """A number that changes when another connection (another instance) commits."""
+        conn = self._reader()
+        if conn is None:
+            return 0
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         conn = self._writer()
@@ -165,6 +182,13 @@ class OutboxStore:
             raise
         conn.execute("COMMIT")
 
+    def try_claim(self, ids: Sequence[int]) -> bool:
+        """`claim`, answering False (nothing changed) instead of raising."""
+        try:
+            return self.claim(ids)
+        except _Changed:
+            return False
+
     def close(self) -> None:
         """Close the database connection."""
         if self._conn is not None:
@@ -174,9 +198,10 @@ class OutboxStore:
     # -- reads ------------------------------------------------------------------------------
 
     def _select(self, where: str, params: Sequence[Any], order: str = "seq") -> list[Action]:
-        if self._conn is None:
+        conn = self._reader()
+        if conn is None:
             return []
-        rows = self._conn.execute(
+        rows = conn.execute(
             f"SELECT {_COLUMNS} FROM actions WHERE account = ? AND {where} ORDER BY {order}",
             (self._account, *params),
         ).fetchall()
@@ -198,10 +223,11 @@ class OutboxStore:
 
     def count(self, *states: ActionState) -> int:
         """How many actions are in any of `states`."""
-        if self._conn is None:
+        conn = self._reader()
+        if conn is None:
             return 0
         marks = ", ".join("?" for _ in states)
-        row = self._conn.execute(
+        row = conn.execute(
             f"SELECT COUNT(*) FROM actions WHERE account = ? AND state IN ({marks})",
             (self._account, *states),
         ).fetchone()
@@ -268,6 +294,23 @@ class OutboxStore:
         """pending -> sending, committed before the request starts."""
         self._update(ids, "state = 'sending'", ())
 
+    def claim(self, ids: Sequence[int]) -> bool:
+        """pending -> sending for all of ``ids`` or none (another instance may have dropped one).
+
+        Returns:
+            True when every action was still pending and is now marked sending (committed).
+        """
+        marks = ", ".join("?" for _ in ids)
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE actions SET state = 'sending', updated_at = ?"
+                f" WHERE account = ? AND state = 'pending' AND id IN ({marks})",
+                (self._wall_clock(), self._account, *ids),
+            )
+            if cursor.rowcount != len(set(ids)):
+                raise _Changed()
+        return True
+
     def back_to_pending(self, ids: Sequence[int]) -> None:
         """sending -> pending without counting an attempt (the send was interrupted)."""
         self._update(ids, "state = 'pending'", ())
@@ -311,7 +354,7 @@ class OutboxStore:
         Returns:
             How many actions are waiting to be sent (pending, including reset ones).
         """
-        if self._conn is None:
+        if self._reader() is None:
             return 0
         with self._transaction() as conn:
             conn.execute(
