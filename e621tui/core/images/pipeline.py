@@ -59,6 +59,8 @@ _MD5_RE = re.compile(r"[0-9a-f]{32}")
 MEMORY_BYTES = 32 * 2**20
 #: Downloads from the static host at once.
 DOWNLOAD_SLOTS = 8
+#: The pixel box grid thumbnails are decoded into (the early start warms exactly these).
+PREVIEW_BOX = (256, 256)
 
 
 @dataclass(frozen=True)
@@ -383,6 +385,7 @@ __all__ = [
     "FORMATS",
     "KINDS",
     "MAX_DOWNLOAD_BYTES",
+    "PREVIEW_BOX",
     "ImagePipeline",
     "ImageRequest",
     "PipelineStats",
