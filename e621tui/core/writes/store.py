@@ -8,13 +8,12 @@ action itself. All queries are scoped to one account.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
+
+from e621tui.core.sqlite_file import SqliteFile
 
 ActionKind = Literal["favorite", "unfavorite", "vote", "unvote", "set_add", "set_remove"]
 ActionState = Literal["pending", "sending", "failed", "done", "dropped"]
@@ -113,7 +112,7 @@ def _action_from_row(row: Sequence[Any]) -> Action:
     )
 
 
-class OutboxStore:
+class OutboxStore(SqliteFile):
     """The outbox table of one account in one SQLite file.
 
     The file (and its parent directory, mode 0700) is created at the first write, not before:
@@ -126,43 +125,11 @@ class OutboxStore:
     """
 
     def __init__(self, path: Path | str, *, account: str, wall_clock: Callable[[], float]) -> None:
-        self._memory = str(path) == ":memory:"
-        self._path = Path(path)
         self._account = account
         self._wall_clock = wall_clock
-        self._conn: sqlite3.Connection | None = None
-        if self._memory or self._path.exists():
-            self._conn = self._connect()
+        super().__init__(path, schema=_SCHEMA, version=_SCHEMA_VERSION, synchronous="FULL")
 
     # -- connection -------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._memory:
-            conn = sqlite3.connect(":memory:", isolation_level=None)
-        else:
-            created = not self._path.exists()
-            if not self._path.parent.exists():
-                self._path.parent.mkdir(mode=0o700, parents=True)
-            conn = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
-            if created:
-                # Which posts a user favorites or votes on is private.
-                os.chmod(self._path, 0o600)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.executescript(_SCHEMA)
-        conn.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
-        return conn
-
-    def _writer(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = self._connect()
-        return self._conn
-
-    def _reader(self) -> sqlite3.Connection | None:
-        """The connection, opened now if another instance created the file meanwhile."""
-        if self._conn is None and not self._memory and self._path.exists():
-            self._conn = self._connect()
-        return self._conn
 
     def data_version(self) -> int:
         """A number that changes when another connection (another instance) commits."""
@@ -171,29 +138,12 @@ class OutboxStore:
             return 0
         return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self._writer()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
     def try_claim(self, ids: Sequence[int]) -> bool:
         """`claim`, answering False (nothing changed) instead of raising."""
         try:
             return self.claim(ids)
         except _Changed:
             return False
-
-    def close(self) -> None:
-        """Close the database connection."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
     # -- reads ------------------------------------------------------------------------------
 
