@@ -70,7 +70,7 @@ class SearchRecall(Dialog[RecallItem | None]):
         forget: Called when the user forgets an item (ctrl+d); None hides that key.
     """
 
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (34, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="recall.up"),
         Binding("down", "move(1)", "Down", show=False, id="recall.down"),

@@ -55,7 +55,7 @@ class TagPicker(Dialog[str | None]):
         placeholder: The filter's hint.
     """
 
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (34, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="tag_picker.up"),
         Binding("down", "move(1)", "Down", show=False, id="tag_picker.down"),
