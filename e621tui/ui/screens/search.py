@@ -117,6 +117,7 @@ class SearchScreen(GridScreen):
             "ctrl+r",
             "recall",
             "Recall",
+            show=False,
             id="recall_search",
             tooltip="Find a saved or earlier search (fuzzy)",
         ),
@@ -159,7 +160,7 @@ class SearchScreen(GridScreen):
         """The query box."""
         yield QueryInput(
             value=self.initial_query,
-            placeholder="search tags, e.g.  fox -rating:e order:score   (press / to type)",
+            placeholder="search tags, e.g. fox order:score   (/ to type · ↑ earlier searches · ctrl+r recall)",
             id="query",
             suggester=TagSuggester(self),
         )
