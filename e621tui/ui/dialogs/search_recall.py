@@ -80,6 +80,7 @@ class SearchRecall(Dialog[RecallItem | None]):
             "Forget",
             id="recall.forget",
             tooltip="Forget the highlighted search (saved or from the history)",
+            priority=True,  # before the filter box's own ctrl+d (delete right)
         ),
     ]
 

@@ -160,7 +160,8 @@ class SearchScreen(GridScreen):
         """The query box."""
         yield QueryInput(
             value=self.initial_query,
-            placeholder="search tags, e.g. fox order:score   (/ to type · ↑ earlier searches · ctrl+r recall)",
+            placeholder="search tags, e.g. fox order:score   "
+            "(/ to type · ↑ earlier searches · ctrl+r recall)",
             id="query",
             suggester=TagSuggester(self),
         )
@@ -168,14 +169,14 @@ class SearchScreen(GridScreen):
     def on_mount(self) -> None:
         """Run the initial query (once shown: a screen started under the feed waits)."""
         super().on_mount()
-        if self.is_current:
+        if self.is_active:
             self.search(self.initial_query, remember=bool(self.initial_query.strip()))
         else:
             self._deferred = True
 
     def on_screen_resume(self) -> None:
         """Back on top: run a search that waited, then repaint as every grid does."""
-        if self._deferred:
+        if self._deferred and self.is_active:
             self._deferred = False
             self.search(self.initial_query, remember=False)
         super().on_screen_resume()
