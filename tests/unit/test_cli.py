@@ -91,3 +91,16 @@ def test_saving_the_blacklist_writes_only_the_blacklist(tmp_path: Path) -> None:
     assert text.startswith('# mine\ngraphics = "sixel"\n')  # the flags of this run stay out
     assert "someone" not in text and "none" not in text
     assert tomllib.loads(text) == {"graphics": "sixel", "blacklist": "spiders\n"}
+
+
+def test_feed_and_popular_are_start_targets() -> None:
+    from e621tui.cli import _start_target
+    from e621tui.ui.app import StartTarget
+
+    parser = build_parser()
+    assert _start_target(parser.parse_args(["--feed"])) == StartTarget("feed")
+    assert _start_target(parser.parse_args(["--popular", "week"])) == StartTarget("popular", "week")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--popular", "year"])
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--feed", "--pool", "3"])  # one start target at a time

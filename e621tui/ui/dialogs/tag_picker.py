@@ -97,8 +97,9 @@ class TagPicker(Dialog[str | None]):
 
     def _fill(self, query: str) -> None:
         ranked: list[tuple[int, int, TagChoice, list[int]]] = []
+        wanted = query.replace("_", " ")  # "red_f" and "red f" both find red_fox
         for index, choice in enumerate(self._choices):
-            match = fuzzy_match(query, choice[0].replace("_", " "))
+            match = fuzzy_match(wanted, choice[0].replace("_", " "))
             if match is not None:
                 ranked.append((-match[0], index, choice, match[1]))
         if query.strip():

@@ -129,6 +129,7 @@ class FeedScreen(GridScreen):
         if done < total and self.page is None:
             self.set_message(f"checking followed tags {done}/{total}…")
             self._show_partial(self.generation)
+            self.update_status()
 
     @work(group="feed-partial", exclusive=True, exit_on_error=False)
     async def _show_partial(self, generation: int) -> None:
@@ -146,6 +147,21 @@ class FeedScreen(GridScreen):
             return
         await self.grid.set_items([self.cell_state(item) for item in shown], cursor)
         self._partial = True
+        self.update_status()
+
+    def update_status(self) -> None:
+        """While checking: the post under the cursor of what was found so far, and progress."""
+        if self.page is not None or not self._partial:
+            super().update_status()
+            return
+        current = self.grid.current
+        done, total = self.progress
+        self.show_status(
+            title=self.list_title(),
+            position=f"checking {done}/{total}",
+            post_id=current.post.id if current else None,
+            marked=len(self.grid.marked),
+        )
 
     async def _show(self, page: Page, cursor: int = 0, *, keep: int | None = None) -> None:
         """Show a page; the first one keeps the post the user moved to in the partial grid."""
