@@ -62,6 +62,8 @@ class PostActions:
 
     def allowed(self, action: str) -> bool | None:
         """For `check_action`: None greys out an action that does not apply here."""
+        if action in NEEDS_POSTS and not isinstance(self._app.screen, PostViewScreen):
+            return False  # a screen without posts (tag, comments) leaves them out of its footer
         if action in NEEDS_POSTS and not self.targets():
             return None
         if action in NEEDS_LOGIN and not self._app.session.logged_in:
