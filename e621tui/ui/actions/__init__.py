@@ -1,6 +1,7 @@
 """Controllers the app owns and its key bindings delegate to."""
 
 from e621tui.ui.actions.account import AccountActions
+from e621tui.ui.actions.discovery import DiscoveryActions
 from e621tui.ui.actions.posts import PostActions
 
-__all__ = ["AccountActions", "PostActions"]
+__all__ = ["AccountActions", "DiscoveryActions", "PostActions"]
