@@ -120,3 +120,18 @@ async def test_hostile_comments_stay_literal(hostile_server: DevServer, tmp_path
         for bad in ("\x1b", "\x07", "\x9b", "\x00"):
             assert bad not in joined
         assert isinstance(app.screen, CommentsScreen)
+
+
+async def test_a_failed_page_says_so(server: DevServer, tmp_path: Path) -> None:
+    post_id = server.state.special["described"]
+    app = make_app(server, tmp_path, start=StartTarget("post", str(post_id)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, PostScreen))
+        server.faults.set("malformed_json", path_prefix="/comments.json")
+        await pilot.press("c")
+        await wait_until(pilot, lambda: "could not load page 1" in comments_title(app), timeout=20)
+        server.faults.clear()
+        await pilot.press("r")
+        screen = app.screen
+        assert isinstance(screen, CommentsScreen)
+        await wait_until(pilot, lambda: screen.page is not None)

@@ -157,3 +157,29 @@ async def test_refused_follow_is_explained(server: DevServer, tmp_path: Path) ->
         await pilot.press("b")
         assert app.settings.follows == []
         assert any("only a search for one tag can be followed" in t for t in notifications(app))
+
+
+async def test_new_keys_are_rebindable_by_id(server: DevServer, tmp_path: Path) -> None:
+    keymap = {"feed": "F", "follow": "W", "random_post": "X"}
+    app = make_app(server, tmp_path, keymap=keymap, start=StartTarget("search", "wolf"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        await pilot.press("W")
+        assert app.settings.follows == ["wolf"]
+        assert any("F opens the feed" in text for text in notifications(app))
+        await pilot.press("F")
+        await wait_until(pilot, lambda: isinstance(app.screen, FeedScreen))
+
+
+async def test_feed_error_is_said_plainly(server: DevServer, tmp_path: Path) -> None:
+    server.faults.set("malformed_json", path_prefix="/posts.json")
+    settings = Settings(follows=["fox", "wolf"])
+    app = make_app(server, tmp_path, settings=settings, start=StartTarget("feed"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: "could not load page 1" in message(app), timeout=20)
+        assert isinstance(app.screen, FeedScreen)
+        assert any("loading posts" in text for text in notifications(app))
+        server.faults.clear()
+        await pilot.press("r")
+        await feed_checked(app, pilot)
+        assert feed_screen(app).grid.items

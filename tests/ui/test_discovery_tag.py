@@ -132,3 +132,13 @@ async def test_hostile_wiki_stays_literal(hostile_server: DevServer, tmp_path: P
         for bad in ("\x1b", "\x07", "\x9b", "\x00"):
             assert bad not in text
         assert isinstance(app.screen, TagScreen)  # nothing was "clicked" into quitting
+
+
+async def test_a_failed_load_says_so(server: DevServer, tmp_path: Path) -> None:
+    app = make_app(server, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: loaded(app))
+        server.faults.set("malformed_json", path_prefix="/tags.json")
+        await app.push_screen(TagScreen("wolf"))
+        await wait_until(pilot, lambda: "could not load this tag" in wiki_text(app), timeout=20)
+        assert isinstance(app.screen, TagScreen) and app.screen.info is None
