@@ -97,7 +97,7 @@ class DiscoveryActions:
         self._app.push_screen(FeedScreen(self.follows))
 
     def mark_feed_seen(self) -> None:
-        """ "Mark all seen" on the feed screen."""
+        """Mark all seen, on the feed screen."""
         screen = self._app.screen
         if isinstance(screen, FeedScreen):
             screen.action_mark_seen()

@@ -186,8 +186,13 @@ class FeedScreen(GridScreen):
         tags = plural(len(self.follows), "followed tag")
         return f"nothing new from your {tags}: {key} checks again"
 
+    def action_reload(self) -> None:
+        """Check the followed tags again (the list as the config has it now)."""
+        self.follows = list(self.e621_app.settings.follows)
+        self.show_feed(self.new_feed())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """ "All seen" needs a finished check with something in it."""
+        """Mark all seen needs a finished check with something in it."""
         if action == "mark_seen":
             feed = self.follow_feed
             return True if feed is not None and feed.result and feed.result.posts else None
