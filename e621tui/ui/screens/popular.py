@@ -97,6 +97,11 @@ class PopularScreen(GridScreen):
                 header_text(feed, feed.later() is not None)
             )
 
+    def list_title(self) -> str:
+        """``popular today``, ``popular week of 2026-07-20``."""
+        feed = self.popular
+        return f"popular {feed.title.partition(': ')[2]}" if feed is not None else "popular"
+
     def empty_message(self) -> str:
         """Nothing was uploaded (or nothing is visible) in this period."""
         feed = self.popular
