@@ -183,3 +183,14 @@ async def test_feed_error_is_said_plainly(server: DevServer, tmp_path: Path) -> 
         await pilot.press("r")
         await feed_checked(app, pilot)
         assert feed_screen(app).grid.items
+
+
+async def test_follows_that_cannot_be_searched_are_named(server: DevServer, tmp_path: Path) -> None:
+    settings = Settings(follows=["wolf", "order:score"])
+    app = make_app(server, tmp_path, settings=settings, start=StartTarget("feed"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await feed_checked(app, pilot)
+        assert "1 follow skipped (not plain tags)" in header(app)
+        assert any("skipped a follow: order:score: metatags" in t for t in notifications(app))
+        (request,) = server.api_requests("/posts.json")
+        assert "order:score" not in request.query["tags"][0]

@@ -85,6 +85,7 @@ class FeedScreen(GridScreen):
         self.follows = list(follows)
         self.progress = (0, 0)
         self._partial = False
+        self._told = False
 
     def compose_header(self) -> ComposeResult:
         """The per-tag summary."""
@@ -169,6 +170,12 @@ class FeedScreen(GridScreen):
             keep = self.focused_id()
         await super()._show(page, cursor, keep=keep)
         self._update_header()
+        feed = self.follow_feed
+        if feed is not None and feed.result is not None and feed.result.refused and not self._told:
+            self._told = True
+            reasons = list(feed.result.refused.values())
+            more = f" (and {len(reasons) - 1} more)" if len(reasons) > 1 else ""
+            self.notify(f"skipped a follow: {reasons[0]}{more}", severity="warning", markup=False)
 
     def list_title(self) -> str:
         """``followed tags: 12 new`` (what the blacklist hides is not counted)."""
