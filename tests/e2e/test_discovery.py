@@ -82,9 +82,10 @@ def test_feed_of_500_follows_is_cheap(tui: Tui, srv: DevServer) -> None:
     assert tui.wait_status_id(lambda i: i == newest, timeout=5) == newest
     assert first <= newest
     assert int(done.group(1)) > 0 and int(done.group(3)) > 0
+    others = sorted({r.path for r in srv.api_requests() if r.path != "/posts.json"})
     print(
-        f"feed, 500 follows: {len(sent)} requests; first posts after {shown_at:.1f}s, "
-        f"all checked after {checked_at:.1f}s"
+        f"feed, 500 follows: {len(sent)} post requests (other API requests: {others}); first "
+        f"posts after {shown_at:.1f}s, all checked after {checked_at:.1f}s"
     )
 
 
