@@ -150,6 +150,9 @@ def _start_target(args: argparse.Namespace) -> StartTarget:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``e621-tui`` command."""
+    from e621tui.api import tls
+
+    tls.prepare()  # the CA bundle loads in a helper thread while the rest imports
     args = build_parser().parse_args(argv)
     if args.doctor:
         return _doctor(args)
@@ -195,20 +198,23 @@ def _doctor(args: argparse.Namespace) -> int:
 
 
 def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
-    """Build the session and the app, and run it."""
+    """Build the session, start the first screen's requests, then Textual and the app.
+
+    The first page, the login check and the first previews are on their way (`Session.begin`
+    on a `Prelude` loop) while Python is still importing Textual and the UI; the app then
+    runs that same loop and takes the work over.
+    """
     from e621tui.settings.credentials import CredentialStore, register_secret
 
     settings = the_plan.settings
-    graphics: str = settings.graphics
-    if os.environ.get("E621_TUI_GRAPHICS") in GRAPHICS_MODES:
-        graphics = os.environ["E621_TUI_GRAPHICS"]
-    graphics = prepare_graphics(graphics)
     if the_plan.api_key:
         register_secret(the_plan.api_key)
     _log_to_file(the_plan.cache / "e621-tui.log")
 
+    from e621tui.core.images import PREVIEW_BOX
     from e621tui.core.session import Session, SessionOptions
-    from e621tui.ui.app import E621App
+    from e621tui.core.startup import Prelude
+    from e621tui.core.startup import StartTarget as EarlyTarget
 
     options = SessionOptions(
         base_url=the_plan.base_url,
@@ -227,20 +233,46 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         options, settings, demo_dir=the_plan.data.parent if args.demo else None
     )
     session = Session(options)
-    app = E621App(
-        session,
-        graphics=graphics,
-        start=_start_target(args),
-        keymap=settings.keymap,
-        site_label=the_plan.site_label,
-        download_dir=options.download_dir,
-        credentials=None if args.demo else CredentialStore(),
-        settings=settings,
-        save_config=None if args.demo else partial(_save_config, the_plan),
-        notices=the_plan.notices,
-    )
-    app.run()
+    start = _start_target(args)
+    prelude = Prelude()
+    try:
+        if start.kind in ("search", "pool", "set", "post"):
+            early = EarlyTarget(start.kind, start.value)
+            visible = _visible_thumbnails()
+            prelude.start(lambda: session.begin(early, preview_box=PREVIEW_BOX, visible=visible))
+
+        graphics: str = settings.graphics
+        if os.environ.get("E621_TUI_GRAPHICS") in GRAPHICS_MODES:
+            graphics = os.environ["E621_TUI_GRAPHICS"]
+        graphics = prepare_graphics(graphics)
+        from e621tui.ui.app import E621App
+
+        app = E621App(
+            session,
+            graphics=graphics,
+            start=start,
+            keymap=settings.keymap,
+            site_label=the_plan.site_label,
+            download_dir=options.download_dir,
+            credentials=None if args.demo else CredentialStore(),
+            settings=settings,
+            save_config=None if args.demo else partial(_save_config, the_plan),
+            notices=the_plan.notices,
+        )
+        app.run(loop=prelude.hand_over())
+    finally:
+        prelude.close()
     return 0
+
+
+def _visible_thumbnails() -> int:
+    """About how many thumbnails the first screen shows (their previews are fetched first)."""
+    try:
+        columns, rows = os.get_terminal_size()
+    except OSError:
+        columns, rows = 80, 24
+    cell_width, cell_height = 20, 11  # the grid's cells, see e621tui.ui.widgets.grid
+    return max(1, columns // cell_width) * max(1, (rows - 4) // cell_height)
 
 
 def _log_to_file(path: Path) -> None:

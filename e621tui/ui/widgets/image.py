@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Static
 
-from e621tui.core.images import ImageRequest, ThumbError
+from e621tui.core.images import PREVIEW_BOX, ImageRequest, ThumbError
 
 
 class ImageSource(Protocol):
@@ -78,7 +78,7 @@ class ImageView(Widget):
         images: ImageSource,
         graphics: str,
         placeholder: str = "",
-        box: tuple[int, int] = (256, 256),
+        box: tuple[int, int] = PREVIEW_BOX,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
