@@ -53,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     target.add_argument("--pool", metavar="ID", type=int, help="open a pool")
     target.add_argument("--set", metavar="ID", type=int, dest="set_id", help="open a set")
     target.add_argument("--post", metavar="ID", type=int, help="open a post")
+    target.add_argument(
+        "--feed", action="store_true", help="open the feed of your followed tags' new posts"
+    )
+    target.add_argument(
+        "--popular", choices=("day", "week", "month"), help="open today's / this week's / this "
+        "month's popular posts",
+    )  # fmt: skip
     parser.add_argument(
         "--demo", action="store_true", help="browse a bundled local demo site with a demo account"
     )
@@ -134,6 +141,10 @@ def _start_target(args: argparse.Namespace) -> StartTarget:
         return StartTarget("set", str(args.set_id))
     if args.post is not None:
         return StartTarget("post", str(args.post))
+    if args.feed:
+        return StartTarget("feed")
+    if args.popular is not None:
+        return StartTarget("popular", args.popular)
     return StartTarget("search", " ".join(args.query))
 
 

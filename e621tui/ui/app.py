@@ -40,6 +40,7 @@ from e621tui.core.session import Session
 from e621tui.settings.config import GRAPHICS_MODES, ConfigError, Settings
 from e621tui.text.sanitize import one_line
 from e621tui.ui.actions.account import AccountActions, KeyStore
+from e621tui.ui.actions.discovery import STARTS, DiscoveryActions
 from e621tui.ui.actions.downloads import DownloadActions
 from e621tui.ui.actions.media import MediaActions
 from e621tui.ui.actions.posts import PostActions
@@ -74,7 +75,8 @@ class SaveConfig(Protocol):
 
 @dataclass(frozen=True)
 class StartTarget:
-    """What to show first: a search (value = query), a pool, a set or a post (value = id)."""
+    """What to show first: a search (value = query), a pool, a set or a post (value = id),
+    the followed-tags feed or popular posts (value = day, week or month)."""
 
     kind: str = "search"
     value: str = ""
@@ -116,6 +118,7 @@ class E621App(App[None]):
         self.account_actions = AccountActions(self, credentials=credentials)
         self.download_actions = DownloadActions(self)
         self.media_actions = MediaActions(self)
+        self.discovery = DiscoveryActions(self)
         self.network_trouble: str | None = None
         self.login_checked = asyncio.Event()
         self.first_page_shown = asyncio.Event()
@@ -140,6 +143,8 @@ class E621App(App[None]):
             self.open_set(int(self.start.value))
         elif self.start.kind == "post":
             self.open_post_by_id(int(self.start.value))
+        elif self.start.kind in STARTS:
+            self.discovery.start(self.start.kind, self.start.value)
         for notice in self.notices:
             self.notify(one_line(notice, 300), severity="warning", markup=False, timeout=8)
         outbox = self.session.writes.outbox
@@ -403,6 +408,10 @@ class E621App(App[None]):
     def action_edit_blacklist(self) -> None:
         """Edit the blacklist (saved to the account when logged in)."""
         self.account_actions.edit_blacklist()
+
+    def action_feed(self) -> None:
+        """Open the followed-tags feed (`DiscoveryActions`)."""
+        self.discovery.open_feed()
 
     # ---- dialogs -------------------------------------------------------------------------
 

@@ -64,6 +64,14 @@ APP_BINDINGS: list[BindingType] = [
         id="pool_by_id",
         tooltip="Open a pool by id",
     ),
+    Binding(
+        "N",
+        "feed",
+        "Feed",
+        show=False,
+        id="feed",
+        tooltip="Followed tags: their new posts, newest first",
+    ),
 ]
 
 __all__ = ["APP_BINDINGS"]

@@ -10,7 +10,10 @@ from textual.command import DiscoveryHit, Hit, Provider
 from textual.widgets import Input
 
 from e621tui.settings.config import GRAPHICS_MODES
+from e621tui.text.sanitize import one_line
+from e621tui.ui.screens.feed import FeedScreen
 from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.screens.post_set import delete_set, edit_set, run_set_flow
 from e621tui.ui.screens.search import SearchScreen
 
@@ -79,7 +82,7 @@ class E621Commands(Provider):
         else:
             commands.append(("account: Log in", "Username and API key", app.action_login))
         commands += app.download_actions.commands(self.screen)
-        return commands
+        return commands + discovery_commands(app)
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
         """All commands, before anything is typed."""
@@ -130,3 +133,58 @@ def _clear_active(app: E621App) -> None:
 
 def _set_flow(app: E621App, what: str, set_id: int) -> None:
     run_set_flow(app, edit_set if what == "edit" else delete_set, set_id)
+
+
+Command = tuple[str, str, Callable[[], object]]
+
+
+def discovery_commands(app: E621App) -> list[Command]:
+    """Feed, follows, popular, random, saved searches and recall; tag info and comments."""
+    discovery = app.discovery
+    commands: list[Command] = [
+        ("feed: Followed tags", "New posts of the tags you follow", discovery.open_feed),
+        ("popular: Today", "Today's popular posts", partial(discovery.open_popular, "day")),
+        ("popular: This week", "This week's, by score", partial(discovery.open_popular, "week")),
+        ("popular: This month", "This month's, by score", partial(discovery.open_popular, "month")),
+        ("search: Random post", "A random post matching the search", discovery.random_post),
+        ("search: Recall…", "Saved and earlier searches (ctrl+r)", discovery.recall),
+    ]
+    screen = app.screen
+    if isinstance(screen, FeedScreen):
+        commands.append(("feed: Mark all seen", "Empty the feed", discovery.mark_feed_seen))
+    if discovery.follows:
+        commands.append(("feed: Unfollow a tag…", "Pick a followed tag", discovery.unfollow_picker))
+    if isinstance(screen, SearchScreen):
+        tag = screen.single_tag()
+        if tag is not None:
+            verb = "Unfollow" if discovery.is_followed(tag) else "Follow"
+            shown = one_line(tag, 40)
+            commands.append(
+                (f'feed: {verb} "{shown}"', "Its new posts in the feed", screen.action_follow)
+            )
+        if screen.current_query:
+            commands.append(("search: Save as…", "Name this search", screen.action_save_search))
+    if isinstance(screen, PostScreen):
+        post = screen.current
+        commands += [
+            ("post: Comments", "This post's comments", partial(discovery.comments, post)),
+            (
+                "post: Tag info…",
+                "Wiki and related tags",
+                partial(discovery.tag_info_from_post, post),
+            ),
+            (
+                "feed: Follow a tag of this post…",
+                "Pick one",
+                partial(discovery.follow_from_post, post),
+            ),
+        ]
+    for name, query in discovery.saved().items:
+        commands.append(
+            (
+                f'search: Saved "{one_line(name, 60)}"',
+                one_line(query, 80),
+                partial(discovery.search, query),
+            )
+        )
+    return commands

@@ -63,3 +63,32 @@ def page_requests(server: DevServer) -> list[dict[str, list[str]]]:
 def app_factory(server: DevServer, tmp_path: Path) -> Callable[..., E621App]:
     """``make_app`` bound to this test's devserver and directory."""
     return lambda **kw: make_app(server, tmp_path, **kw)
+
+
+class ConfigRecorder:
+    """A `SaveConfig` that remembers every change instead of writing a file."""
+
+    def __init__(self) -> None:
+        self.changes: list[dict[str, Any]] = []
+
+    def __call__(self, **changes: Any) -> None:
+        self.changes.append(dict(changes))
+
+
+def screen_texts(app: E621App) -> str:
+    """The text of every `Static` on the current screen (scrolled-away parts included)."""
+    from textual.widgets import Static
+
+    return "\n".join(str(w.content) for w in app.screen.query(Static))
+
+
+def notifications(app: E621App) -> list[str]:
+    """The messages of the notifications shown so far."""
+    return [str(n.message) for n in app._notifications]
+
+
+def palette_titles(app: E621App) -> dict[str, Callable[[], object]]:
+    """The command palette's commands where the app is now: title -> callback."""
+    from e621tui.ui.commands import E621Commands
+
+    return {title: run for title, _, run in E621Commands(app.screen)._commands()}

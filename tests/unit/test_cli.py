@@ -116,3 +116,16 @@ def test_name_templates_are_checked_at_load(tmp_path: Path) -> None:
     demo = SessionOptions(base_url="http://127.0.0.1:1")
     _apply_download_settings(demo, settings, demo_dir=tmp_path / "demo", notices=[])
     assert demo.download_dir == tmp_path / "demo" / "downloads"
+
+
+def test_feed_and_popular_are_start_targets() -> None:
+    from e621tui.cli import _start_target
+    from e621tui.ui.app import StartTarget
+
+    parser = build_parser()
+    assert _start_target(parser.parse_args(["--feed"])) == StartTarget("feed")
+    assert _start_target(parser.parse_args(["--popular", "week"])) == StartTarget("popular", "week")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--popular", "year"])
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--feed", "--pool", "3"])  # one start target at a time

@@ -58,7 +58,7 @@ class PostActions:
         """For `check_action`: None greys out an action that does not apply here, False hides
         it (post actions on a screen that shows no posts, such as the downloads view)."""
         if action in NEEDS_POSTS and not isinstance(self._app.screen, PostViewScreen):
-            return False
+            return False  # a screen without posts (tag, comments, downloads) leaves them out
         if action in NEEDS_POSTS and not self.targets():
             return None
         if action in NEEDS_LOGIN and not self._app.session.logged_in:

@@ -7,7 +7,9 @@ from e621tui.ui.dialogs.edit_set import EditSetDialog
 from e621tui.ui.dialogs.help import HelpDialog
 from e621tui.ui.dialogs.login import LoginDialog
 from e621tui.ui.dialogs.prompt import PromptDialog
+from e621tui.ui.dialogs.search_recall import SearchRecall
 from e621tui.ui.dialogs.set_picker import SetPicker
+from e621tui.ui.dialogs.tag_picker import TagPicker
 from e621tui.ui.dialogs.writes import WritesDialog
 
 __all__ = [
@@ -18,6 +20,8 @@ __all__ = [
     "HelpDialog",
     "LoginDialog",
     "PromptDialog",
+    "SearchRecall",
     "SetPicker",
+    "TagPicker",
     "WritesDialog",
 ]

@@ -77,6 +77,9 @@ class PostScreen(PostViewScreen):
             id="play_or_view",
             tooltip="Play a video or animation; a picture: full screen",
         ),
+        Binding("c", "comments", "Comments", id="comments", tooltip="The post's comments"),
+        Binding("i", "tag_info", "Tag info", id="tag_info", tooltip="Wiki and related tags"),
+        Binding("b", "follow", "Follow", show=False, id="follow", tooltip="Follow a tag (picker)"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -328,3 +331,17 @@ class PostScreen(PostViewScreen):
             self.details.scroll_page_down(animate=False)
         else:
             self.details.scroll_page_up(animate=False)
+
+    # ---- discovery (`DiscoveryActions`) ---------------------------------------------------
+
+    def action_comments(self) -> None:
+        """Show the post's comments."""
+        self.e621_app.discovery.comments(self.current)
+
+    def action_tag_info(self) -> None:
+        """Pick one of the post's tags and show its wiki page and related tags."""
+        self.e621_app.discovery.tag_info_from_post(self.current)
+
+    def action_follow(self) -> None:
+        """Pick one of the post's tags and follow or unfollow it."""
+        self.e621_app.discovery.follow_from_post(self.current)

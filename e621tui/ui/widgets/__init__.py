@@ -1,5 +1,6 @@
 """Widgets: given values, they draw them and post messages (never the app or the Session)."""
 
+from e621tui.ui.widgets.comment_view import CommentView
 from e621tui.ui.widgets.downloads import DownloadRow
 from e621tui.ui.widgets.grid import CellState, PostCell, PostGrid
 from e621tui.ui.widgets.image import ImageSource, ImageView
@@ -9,6 +10,7 @@ from e621tui.ui.widgets.taglist import TagList
 
 __all__ = [
     "CellState",
+    "CommentView",
     "DownloadRow",
     "ImageSource",
     "ImageView",
