@@ -66,9 +66,12 @@ async def run(counts: list[int]) -> None:
             try:
                 await session.check_login()
                 follows = follows_for(server, count)
-                print(f"{count} follows (room {session.follow_feed(follows).room} per query):")
+                room = session.discovery.follow_feed(follows).room
+                print(f"{count} follows (room {room} per query):")
                 await quiet()
-                feed = await refresh(server, session.follow_feed(follows), "first look", count)
+                feed = await refresh(
+                    server, session.discovery.follow_feed(follows), "first look", count
+                )
                 feed.mark_all_seen()
                 await quiet()
                 feed = await refresh(server, feed.fresh_copy(), "after mark all seen", count)

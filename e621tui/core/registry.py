@@ -13,8 +13,19 @@ from __future__ import annotations
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, MutableMapping
+from dataclasses import dataclass
 
 from e621tui.api.models import Post
+from e621tui.core.blacklist.rules import BlacklistRule
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A post as a view should show it (with the blacklist rule that hides it, if any)."""
+
+    post: Post
+    blacklisted: BlacklistRule | None = None
+
 
 #: Recently registered posts held strongly, whatever holds them otherwise (~3 pages).
 RECENT = 200
@@ -75,4 +86,4 @@ class PostRegistry(MutableMapping[int, Post]):
         return post_id in self._weak
 
 
-__all__ = ["RECENT", "PostRegistry"]
+__all__ = ["RECENT", "PostRegistry", "Shown"]

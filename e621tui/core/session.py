@@ -1,8 +1,9 @@
 """The Session: one per app. Composes the client, the image pipeline and the services.
 
 ``session.sets`` (your sets and every known set's members), ``session.writes`` (the
-outbox: favorites, votes, set edits, undo) and ``session.downloads`` (the download queue)
-are services the session owns; the session itself keeps the account, the blacklist, the one
+outbox: favorites, votes, set edits, undo), ``session.downloads`` (the download queue) and
+``session.discovery`` (followed tags, history, popular, random, tag info, comments) are
+services the session owns; the session itself keeps the account, the blacklist, the one
 object per post id, and makes feeds. It never imports textual: the app subscribes to its
 events and turns them into messages.
 """
@@ -10,24 +11,20 @@ events and turns them into messages.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
-from functools import cached_property
 from pathlib import Path
 
 import httpx
 
 from e621tui.api.budget import SharedBudget
 from e621tui.api.client import E621Client
-from e621tui.api.endpoints.posts import PopularScale
 from e621tui.api.errors import ApiError, AuthError, BlockedByEdge, NetworkError
 from e621tui.api.limiter import Priority, RequestScheduler
 from e621tui.api.models import Post, User
-from e621tui.api.models_text import Note
 from e621tui.api.query import with_safe_rating
-from e621tui.core.blacklist.rules import Blacklist, BlacklistRule
-from e621tui.core.comments import DEFAULT_PAGE_SIZE, CommentThread, ThreadOrder
+from e621tui.core.blacklist.rules import Blacklist
+from e621tui.core.discovery import DiscoveryService
 from e621tui.core.downloads import (
     DEFAULT_POOL_TEMPLATE,
     DEFAULT_TEMPLATE,
@@ -36,27 +33,14 @@ from e621tui.core.downloads import (
 )
 from e621tui.core.events import Event, LoginChanged, NetworkTrouble, QueueChanged
 from e621tui.core.feeds import PoolFeed, SearchFeed, SetFeed, open_pool
-from e621tui.core.follow_seen import SeenStore
-from e621tui.core.follows import FollowFeed, exclusions
-from e621tui.core.history import SearchHistory
 from e621tui.core.images.pipeline import ImagePipeline
-from e621tui.core.popular import PopularFeed
-from e621tui.core.registry import PostRegistry
+from e621tui.core.registry import PostRegistry, Shown
 from e621tui.core.sets import SetService
 from e621tui.core.startup import EarlyStart, StartTarget
-from e621tui.core.taginfo import TagInfo, TagInfoService
 from e621tui.core.writes.service import WriteService
 from e621tui.core.writes.store import Action
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Shown:
-    """A post as a view should show it."""
-
-    post: Post
-    blacklisted: BlacklistRule | None = None
 
 
 @dataclass
@@ -94,6 +78,7 @@ class Session:
     sets: SetService = field(init=False)
     writes: WriteService = field(init=False)
     downloads: DownloadService = field(init=False)
+    discovery: DiscoveryService = field(init=False)
     user: User | None = None
     login_message: str | None = None
     account_blacklist: Blacklist = field(default_factory=Blacklist)
@@ -148,6 +133,15 @@ class Session:
                 parallel=opts.download_parallel,
             ),
             keep=lambda post: bool(self.visible([post])[0]),
+        )
+        self.discovery = DiscoveryService(
+            self.client,
+            self.register,
+            blacklist=lambda: self.blacklist,
+            logged_in=lambda: self.logged_in,
+            page_size=opts.page_size,
+            safe_mode=opts.safe_mode,
+            data_dir=opts.data_dir,
         )
 
     def _pending_writes(self) -> list[Action]:
@@ -392,105 +386,5 @@ class Session:
         """Fetch one post."""
         return self.register([await self.client.posts.get(post_id)])[0]
 
-    # ---- discovery: follows, history, popular, random, tag info, comments ----------------
 
-    @property
-    def site_host(self) -> str:
-        """The site's host (what per-site state such as follow marks is keyed by)."""
-        return httpx.URL(self.client.base_url).host
-
-    @cached_property
-    def follow_marks(self) -> SeenStore:
-        """Where the followed-tags feed left off (``follows_seen.json`` in the data dir)."""
-        return SeenStore.in_dir(self.options.data_dir, self.site_host)
-
-    @cached_property
-    def history(self) -> SearchHistory:
-        """Searches run so far (``search_history.json`` in the data dir)."""
-        return SearchHistory.in_dir(self.options.data_dir)
-
-    @cached_property
-    def tag_details(self) -> TagInfoService:
-        """Wiki pages, other names, counts and related tags of tags."""
-        return TagInfoService(self.client, lambda: self.logged_in)
-
-    def _counts_as_new(self, post: Post) -> bool:
-        if self.options.safe_mode and post.rating != "s":
-            return False
-        return self.blacklist.match(post) is None
-
-    def follow_feed(
-        self,
-        follows: Sequence[str],
-        *,
-        on_progress: Callable[[int, int], None] | None = None,
-        max_exclusions: int = 4,
-    ) -> FollowFeed:
-        """The followed-tags feed: new posts of ``follows`` (the config's ``follows`` list).
-
-        Up to ``max_exclusions`` one-tag blacklist lines are sent as ``-tag`` with every query
-        (each takes one of the 40 places); safe mode adds the free ``rating:s``.
-        """
-        extra = exclusions((rule.key for rule in self.blacklist.rules), max_exclusions)
-        if self.options.safe_mode:
-            extra = (*extra, "rating:s")
-        return FollowFeed(
-            client=self.client,
-            page_size=self.options.page_size,
-            register=self.register,
-            follows=tuple(follows),
-            store=self.follow_marks,
-            extra_terms=extra,
-            counts_filter=self._counts_as_new,
-            on_progress=on_progress,
-        )
-
-    def popular(self, scale: PopularScale = "day", day: date | None = None) -> PopularFeed:
-        """Popular posts of a day, week or month (``day`` None: the site's today)."""
-        return PopularFeed(
-            client=self.client,
-            page_size=self.options.page_size,
-            register=self.register,
-            scale=scale,
-            day=day,
-        )
-
-    async def random_post(self, query: str = "", *, attempts: int = 3) -> Shown | None:
-        """A random post matching ``query``, or None when nothing matches.
-
-        Safe mode adds ``rating:s``; a blacklisted pick is drawn again up to ``attempts``
-        times (then returned with its rule, for the view to handle like any hidden post).
-        """
-        if self.options.safe_mode:
-            query = with_safe_rating(query)
-        shown: Shown | None = None
-        for _ in range(max(1, attempts)):
-            post = await self.client.posts.random(query.strip())
-            if post is None:
-                return None
-            post = self.register([post])[0]
-            shown = Shown(post, self.blacklist.match(post) if self.blacklist else None)
-            if shown.blacklisted is None:
-                return shown
-        return shown
-
-    async def tag_info(self, name: str) -> TagInfo:
-        """A tag's wiki page, other names, post count and related tags (2–4 requests)."""
-        return await self.tag_details.info(name)
-
-    def comments(
-        self, post: Post | int, order: ThreadOrder = "newest", page_size: int = DEFAULT_PAGE_SIZE
-    ) -> CommentThread:
-        """A post's comments, fetched a page at a time."""
-        post_id = post.id if isinstance(post, Post) else int(post)
-        total = post.comment_count if isinstance(post, Post) else None
-        return CommentThread(self.client, post_id, order, page_size, total)
-
-    async def notes(self, post: Post) -> list[Note]:
-        """A post's active notes (no request when the post has none)."""
-        if not post.has_notes:
-            return []
-        return await self.client.notes.for_post(post.id)
-
-
-__all__ = ["Session", "SessionOptions", "Shown"]
+__all__ = ["Session", "SessionOptions"]

@@ -35,7 +35,7 @@ async def anon(server: DevServer, tmp_path: Path) -> AsyncIterator[Session]:
 
 
 async def test_popular_week_by_score_and_stepping(server: DevServer, anon: Session) -> None:
-    feed = anon.popular("week", date(2026, 7, 15))
+    feed = anon.discovery.popular("week", date(2026, 7, 15))
     assert feed.title == "popular (week): week of 2026-07-13"
     first = await feed.page(0)
     assert len(first.posts) == anon.options.page_size and feed.has_next(0)
@@ -54,7 +54,7 @@ async def test_popular_week_by_score_and_stepping(server: DevServer, anon: Sessi
 
 
 async def test_popular_today_is_the_sites_today(server: DevServer, anon: Session) -> None:
-    feed = anon.popular("day")
+    feed = anon.discovery.popular("day")
     assert feed.title == "popular (day): today" and feed.later() is None
     posts = (await feed.page(0)).posts
     assert posts
@@ -67,18 +67,18 @@ async def test_popular_today_is_the_sites_today(server: DevServer, anon: Session
 async def test_random_post_matches_the_query_and_respects_the_blacklist(
     server: DevServer, session: Session
 ) -> None:
-    shown = await session.random_post("~wolf ~dragon")
+    shown = await session.discovery.random_post("~wolf ~dragon")
     assert shown is not None and shown.post.all_tags & {"wolf", "dragon"}
-    assert await session.random_post("no_such_tag_anywhere") is None
+    assert await session.discovery.random_post("no_such_tag_anywhere") is None
     only_spiders = server.add_posts(1, tags=["spiders", "lonely_tag"])
-    picked = await session.random_post("lonely_tag", attempts=2)
+    picked = await session.discovery.random_post("lonely_tag", attempts=2)
     assert picked is not None and picked.post.id == only_spiders[0]
     assert picked.blacklisted is not None and picked.blacklisted.text == "spiders"
     assert len(server.api_requests("/posts/random.json")) == 4
 
 
 async def test_tag_info_logged_in(server: DevServer, session: Session) -> None:
-    info = await session.tag_info("Fox")
+    info = await session.discovery.tag_info("Fox")
     assert info.exists and info.name == "fox" and info.category == "species"
     assert info.post_count == server.state.tags["fox"].post_count
     assert info.wiki is not None and "vulpes_vulpes" in info.other_names
@@ -89,19 +89,19 @@ async def test_tag_info_logged_in(server: DevServer, session: Session) -> None:
 
 
 async def test_tag_info_anonymous_redirects_and_missing(server: DevServer, anon: Session) -> None:
-    kitty = await anon.tag_info("kitty")
+    kitty = await anon.discovery.tag_info("kitty")
     assert kitty.redirected_from == "kitty" and kitty.wiki is not None
     assert kitty.wiki.title == "cat"
-    fox = await anon.tag_info("fox")
+    fox = await anon.discovery.tag_info("fox")
     assert fox.related_source == "tags.json" and fox.related
     assert {t.category_name for t in fox.related} >= {"species", "general"}
     ensure_discovery(server.state)
     titles = {p.title for p in server.state.wiki_pages.values()}
     bare = next(t for t in server.state.tags if t not in titles)
-    info = await anon.tag_info(bare)
+    info = await anon.discovery.tag_info(bare)
     assert info.wiki is None and info.exists
     assert info.missing_wiki_text == f"There is no wiki page for {bare.replace('_', ' ')}."
-    nothing = await anon.tag_info("no_such_tag_at_all")
+    nothing = await anon.discovery.tag_info("no_such_tag_at_all")
     assert not nothing.exists and nothing.related == () and nothing.related_source == "none"
 
 
@@ -109,7 +109,7 @@ async def test_comment_thread_pages_without_loading_everything(
     server: DevServer, session: Session
 ) -> None:
     post = await session.post(server.state.special["many_comments"])
-    thread = session.comments(post)
+    thread = session.discovery.comments(post)
     assert thread.total == MANY_COMMENTS and thread.estimated_pages() == MANY_COMMENTS // 25
     first = await thread.page(0)
     second = await thread.page(1)
@@ -128,21 +128,21 @@ async def test_comment_thread_pages_without_loading_everything(
 async def test_notes_only_when_the_post_has_them(server: DevServer, session: Session) -> None:
     ensure_discovery(server.state)
     with_notes = await session.post(server.state.special["notes_post"])
-    notes = await session.notes(with_notes)
+    notes = await session.discovery.notes(with_notes)
     assert notes and all(n.is_active for n in notes)
     plain = await session.post(server.state.special["newest"])
     before = len(server.api_requests("/notes.json"))
-    assert not plain.has_notes and await session.notes(plain) == []
+    assert not plain.has_notes and await session.discovery.notes(plain) == []
     assert len(server.api_requests("/notes.json")) == before
 
 
 async def test_history_lives_in_the_data_dir(server: DevServer, tmp_path: Path) -> None:
     first = make_session(server, tmp_path, login=False)
-    first.history.add("fox rating:s")
+    first.discovery.history.add("fox rating:s")
     await first.close()
     second = make_session(server, tmp_path, login=False)
     try:
-        assert second.history.cursor().older() == "fox rating:s"
+        assert second.discovery.history.cursor().older() == "fox rating:s"
         assert (tmp_path / "data" / "search_history.json").exists()
     finally:
         await second.close()

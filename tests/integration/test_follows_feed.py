@@ -52,7 +52,7 @@ async def test_first_look_costs_one_request_per_chunk(
     server: DevServer, session: Session, count: int
 ) -> None:
     follows = follow_list(server, count)
-    feed = session.follow_feed(follows)
+    feed = session.discovery.follow_feed(follows)
     assert feed.extra_terms == ("-spiders",) and feed.room == 39
     server.clear_requests()
     page = await feed.page(0)
@@ -76,7 +76,7 @@ async def test_500_follows_mark_all_seen_and_new_uploads(
     server: DevServer, session: Session
 ) -> None:
     follows = follow_list(server, 500)
-    feed = session.follow_feed(follows)
+    feed = session.discovery.follow_feed(follows)
     budget = math.ceil(500 / feed.room) + 1
     server.clear_requests()
     await feed.page(0)
@@ -110,7 +110,7 @@ async def test_500_follows_mark_all_seen_and_new_uploads(
 async def test_catch_up_walks_a_cursors_past_320_new_posts(
     server: DevServer, session: Session
 ) -> None:
-    feed = session.follow_feed(["brand_new_tag", "another_new_tag"])
+    feed = session.discovery.follow_feed(["brand_new_tag", "another_new_tag"])
     await feed.page(0)
     feed.mark_all_seen()
     added = server.add_posts(700, tags=["brand_new_tag"])
@@ -129,7 +129,7 @@ async def test_catch_up_walks_a_cursors_past_320_new_posts(
 
 
 async def test_wildcard_and_refused_follows(server: DevServer, session: Session) -> None:
-    feed = session.follow_feed(["ember_*", "order:score", "-fox", "wolf"])
+    feed = session.discovery.follow_feed(["ember_*", "order:score", "-fox", "wolf"])
     await feed.page(0)
     result = feed.result
     assert result is not None
@@ -149,7 +149,7 @@ async def test_progress_and_title(server: DevServer, session: Session) -> None:
     def progress(done: int, total: int) -> None:
         seen.append((done, total, len(feed.found_so_far())))
 
-    feed: FollowFeed = session.follow_feed(follow_list(server, 80), on_progress=progress)
+    feed: FollowFeed = session.discovery.follow_feed(follow_list(server, 80), on_progress=progress)
     assert feed.title == "followed tags (80)"
     await feed.page(0)
     assert [(d, t) for d, t, _ in seen] == [(1, 3), (2, 3), (3, 3)]

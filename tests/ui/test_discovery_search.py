@@ -49,7 +49,11 @@ async def test_up_and_down_walk_the_history(server: DevServer, tmp_path: Path) -
         for query in ("fox", "wolf snow", "fox order:score"):
             screen = await run_search(app, pilot, query, wait_page=False)
         box = screen.query_box
-        assert app.session.history.entries()[:3] == ["fox order:score", "wolf snow", "fox"]
+        assert app.session.discovery.history.entries()[:3] == [
+            "fox order:score",
+            "wolf snow",
+            "fox",
+        ]
         # The box shows the search on screen: up starts at the one before it.
         await pilot.press("slash", "up")
         assert box.value == "wolf snow"

@@ -74,7 +74,7 @@ class DiscoveryActions:
         if self.is_followed(name):
             kept = [t for t in self.follows if normalize_follow(t) != name]
             if self._app.change_settings(follows=kept):
-                self._app.session.follow_marks.forget([name])
+                self._app.session.discovery.follow_marks.forget([name])
                 self._say(f"unfollowed {name} ({len(kept)} followed)")
             return False
         problem = follow_problem(name)
@@ -171,7 +171,7 @@ class DiscoveryActions:
 
     def open_popular(self, scale: PopularScale = "day", day: date | None = None) -> None:
         """Show the popular posts of today, this week or this month."""
-        self._app.push_screen(PopularScreen(self._app.session.popular(scale, day)))
+        self._app.push_screen(PopularScreen(self._app.session.discovery.popular(scale, day)))
 
     def random_post(self, query: str | None = None) -> None:
         """Open a random post matching ``query`` (None: the search on screen or below)."""
@@ -179,7 +179,7 @@ class DiscoveryActions:
 
         async def flow() -> None:
             try:
-                shown = await self._app.session.random_post(text)
+                shown = await self._app.session.discovery.random_post(text)
             except ApiError as exc:
                 self._app.report(exc, "finding a random post")
                 return
@@ -266,12 +266,12 @@ class DiscoveryActions:
         if item.name is not None:
             self._app.change_settings(saved_searches=self.saved().without(item.name).to_dict())
         else:
-            self._app.session.history.remove(item.query)
+            self._app.session.discovery.history.remove(item.query)
 
     def recall_items(self) -> list[RecallItem]:
         """Saved searches, then the history (most recent first)."""
         items = [RecallItem(query, name=name) for name, query in self.saved().items]
-        history = self._app.session.history
+        history = self._app.session.discovery.history
         history.reload()
         items += [RecallItem(entry.query, at=entry.at) for entry in history.details()]
         return items

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol, cast, runtime_checkable
 from textual.screen import Screen
 
 from e621tui.api.models import Pool, Post
-from e621tui.core.session import Shown
+from e621tui.core.registry import Shown
 from e621tui.ui.messages import StatusUpdated
 from e621tui.ui.widgets.grid import CellState
 from e621tui.ui.widgets.post_details import PostContext

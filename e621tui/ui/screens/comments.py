@@ -89,7 +89,7 @@ class CommentsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         """Load the first page (newest first)."""
-        self.show_thread(self.e621_app.session.comments(self.post, "newest"))
+        self.show_thread(self.e621_app.session.discovery.comments(self.post, "newest"))
         self.query_one("#comments", VerticalScroll).focus()
 
     def on_unmount(self) -> None:
@@ -235,7 +235,7 @@ class CommentsScreen(Screen[None]):
     def action_reload(self) -> None:
         """Fetch the thread again."""
         order = self.thread.order if self.thread is not None else "newest"
-        self.show_thread(self.e621_app.session.comments(self.post, order))
+        self.show_thread(self.e621_app.session.discovery.comments(self.post, order))
 
     def action_reveal_spoilers(self) -> None:
         """Show or hide spoilers."""

@@ -103,7 +103,9 @@ class FeedScreen(GridScreen):
 
     def new_feed(self) -> FollowFeed:
         """A feed that checks every followed tag (progress shows in the header)."""
-        return self.e621_app.session.follow_feed(self.follows, on_progress=self._progressed)
+        return self.e621_app.session.discovery.follow_feed(
+            self.follows, on_progress=self._progressed
+        )
 
     def show_feed(self, feed: Feed) -> None:
         """Switch to another refresh of the feed."""

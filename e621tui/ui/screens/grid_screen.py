@@ -15,7 +15,7 @@ from e621tui.api.errors import ApiError
 from e621tui.api.models import Pool, Post
 from e621tui.core.feeds import Feed, Page, PoolFeed, is_stale_error
 from e621tui.core.images import ThumbError, preview_request
-from e621tui.core.session import Shown
+from e621tui.core.registry import Shown
 from e621tui.ui.messages import MembershipUpdated, PostsUpdated
 from e621tui.ui.screens.base import PostViewScreen
 from e621tui.ui.widgets.grid import PostGrid

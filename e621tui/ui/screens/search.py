@@ -186,7 +186,7 @@ class SearchScreen(GridScreen):
         self._deferred = False
         self.current_query = normalize_query(query)
         if remember and self.current_query:
-            self.e621_app.session.history.add(self.current_query)
+            self.e621_app.session.discovery.history.add(self.current_query)
         self._recall = None
         self.show_feed(self.e621_app.session.search(query))
 
@@ -220,7 +220,7 @@ class SearchScreen(GridScreen):
             shown = normalize_query(typed).lower()
             # The box still showing the search on screen is not a prefix the user typed.
             prefix = "" if shown == self.current_query.lower() else typed
-            history = self.e621_app.session.history
+            history = self.e621_app.session.discovery.history
             history.reload()  # another instance may have searched since
             matches = [q for q in history.matching(prefix) if q.lower() != shown]
             self._recall = HistoryCursor(typed, matches)

@@ -166,7 +166,7 @@ class TagScreen(Screen[None]):
     @work(group="tag-info", exclusive=True, exit_on_error=False)
     async def _load(self) -> None:
         try:
-            info = await self.e621_app.session.tag_info(self.tag_name)
+            info = await self.e621_app.session.discovery.tag_info(self.tag_name)
         except ApiError as exc:
             self.query_one("#tag-title", Static).update(Text(self.tag_name, style="bold"))
             self.query_one("#tag-wiki-text", Static).update(
