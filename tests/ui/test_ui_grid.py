@@ -194,6 +194,8 @@ async def test_refused_write_rolls_back_visibly(server: DevServer, tmp_path: Pat
         )
         screen.grid.cursor = index
         post_id = screen.grid.items[index].post.id
+        # The refusal comes a moment later, so that the optimistic state can be seen first.
+        server.faults.set("slow", delay=1.0, count=1, path_prefix="/post_sets")
         await pilot.press("a")
         assert post_id in app.session.sets.active_members
         await wait_until(pilot, lambda: post_id not in app.session.sets.active_members)
