@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -26,11 +25,11 @@ from e621tui.settings.config import (
     resolve_config_path,
 )
 from e621tui.settings.config_file import update_config
-from e621tui.ui.graphics import prepare_graphics
 
 if TYPE_CHECKING:
     from e621tui.core.session import SessionOptions
     from e621tui.ui.app import StartTarget
+    from e621tui.ui.graphics.setup import Graphics
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -144,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _doctor(args)
     server = None
     tmp: tempfile.TemporaryDirectory[str] | None = None
+    graphics: Graphics | None = None
     try:
         try:
             the_plan = plan(args)
@@ -161,10 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             the_plan.site_label = "demo"
             the_plan.data = Path(tmp.name) / "data"
             the_plan.cache = Path(tmp.name) / "cache"
-        return run_app(the_plan, args)
+        graphics = _setup_graphics(args, the_plan.settings)
+        return run_app(the_plan, args, graphics)
     except KeyboardInterrupt:
         return 130
     finally:
+        if graphics is not None:
+            graphics.release()  # the terminal's own mode back, whatever happened
         if server is not None:
             server.stop()
         if tmp is not None:
@@ -183,15 +186,20 @@ def _doctor(args: argparse.Namespace) -> int:
     return run_doctor(requested_mode(args.graphics, configured))
 
 
-def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
-    """Build the session and the app, and run it."""
+def _setup_graphics(args: argparse.Namespace, settings: Settings) -> Graphics:
+    """Ask the terminal what it can draw (unless a mode is given), before Textual is imported:
+    the probe owns the terminal until the app starts, and the colour system is chosen here."""
+    from e621tui.terminal import requested_mode
+    from e621tui.ui.graphics.setup import setup_graphics
+
+    return setup_graphics(requested_mode(args.graphics, settings.graphics))
+
+
+def run_app(the_plan: Plan, args: argparse.Namespace, graphics: Graphics) -> int:
+    """Build the session and the app, and run it (``graphics``: what the terminal draws)."""
     from e621tui.settings.credentials import CredentialStore, register_secret
 
     settings = the_plan.settings
-    graphics: str = settings.graphics
-    if os.environ.get("E621_TUI_GRAPHICS") in GRAPHICS_MODES:
-        graphics = os.environ["E621_TUI_GRAPHICS"]
-    graphics = prepare_graphics(graphics)
     if the_plan.api_key:
         register_secret(the_plan.api_key)
     _log_to_file(the_plan.cache / "e621-tui.log")

@@ -45,6 +45,7 @@ from e621tui.ui.dialogs.confirm import ConfirmDialog
 from e621tui.ui.dialogs.help import HelpDialog, collect_bindings
 from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
 from e621tui.ui.dialogs.writes import WritesDialog
+from e621tui.ui.graphics.setup import Graphics, PictureKit, forced_graphics
 from e621tui.ui.messages import (
     AppStatus,
     MembershipUpdated,
@@ -56,7 +57,7 @@ from e621tui.ui.screens.pool import PoolScreen
 from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.screens.post_set import SetScreen
 from e621tui.ui.screens.search import SearchScreen
-from e621tui.ui.status import app_status
+from e621tui.ui.status import app_status, graphics_part
 from e621tui.ui.styles import stylesheet
 from e621tui.ui.web_browser import open_in_browser
 
@@ -88,7 +89,7 @@ class E621App(App[None]):
         self,
         session: Session,
         *,
-        graphics: str = "auto",
+        graphics: str | Graphics = "auto",
         start: StartTarget | None = None,
         keymap: dict[str, str] | None = None,
         site_label: str = "e621",
@@ -99,12 +100,17 @@ class E621App(App[None]):
         save_config: SaveConfig | None = None,
         notices: list[str] | None = None,
     ) -> None:
-        super().__init__()
+        if not isinstance(graphics, Graphics):
+            graphics = forced_graphics(graphics if graphics in GRAPHICS_MODES else "auto")
+        super().__init__(driver_class=graphics.driver_class)
+        self.pictures = graphics
+        """How pictures are drawn: the probe's decision and a renderer per mode (`picture_kit`)."""
         self.session = session
         self.settings = settings if settings is not None else Settings()
         """The user's settings as loaded (followed tags, saved searches, player…)."""
         self._save_config = save_config
-        self.graphics = graphics if graphics in GRAPHICS_MODES else "auto"
+        self.graphics = graphics.mode
+        """The graphics mode pictures are drawn in now (never ``auto``)."""
         self.start = start or StartTarget()
         self.keymap_overrides = dict(keymap or {})
         self.site_label = site_label
@@ -221,8 +227,9 @@ class E621App(App[None]):
                 outbox.retry(action.id)
 
     def app_status(self) -> AppStatus:
-        """Site, safe mode, login, active set, writes and network state for the status bar."""
-        return app_status(self.session, self.site_label, self.network_trouble)
+        """Site, safe mode, login, active set, writes, network state and the graphics mode."""
+        graphics = graphics_part(self.pictures.decision, self.graphics)
+        return app_status(self.session, self.site_label, self.network_trouble, graphics)
 
     def broadcast_status(self, *, soon: bool = False) -> None:
         """Send every screen the app's state; ``soon`` coalesces a burst into one update."""
@@ -329,13 +336,21 @@ class E621App(App[None]):
         if len(self.screen_stack) > 2:
             self.pop_screen()
 
+    def picture_kit(self, mode: str | None = None) -> PictureKit:
+        """Renderer, picture layer and picture cache of ``mode`` (default: the one in use)."""
+        return self.pictures.kit(mode or self.graphics)
+
     def set_graphics(self, mode: str) -> None:
         """Switch how images are drawn and redraw them."""
+        if mode not in self.pictures.modes():
+            self.notify(f"graphics: {mode} is not available here", markup=False)
+            return
         self.graphics = mode
         for screen in self.screen_stack:
             if isinstance(screen, PostViewScreen):
                 screen.set_graphics(mode)
         self.notify(f"graphics: {mode}", markup=False)
+        self.broadcast_status()
 
     # ---- post actions (`PostActions`) ----------------------------------------------------
 

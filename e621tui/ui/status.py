@@ -3,12 +3,41 @@
 from __future__ import annotations
 
 from e621tui.core.session import Session
+from e621tui.terminal.decide import Decision, Mode
 from e621tui.text.sanitize import one_line
 from e621tui.ui.messages import AppStatus, StatusPart
 
+_MODE_LABELS = {
+    "kitty": "kitty",
+    "kitty-direct": "kitty direct",
+    "sixel": "sixel",
+    "halfcell": "half-cell",
+    "none": "no pictures",
+}
 
-def app_status(session: Session, site_label: str, network_trouble: str | None) -> AppStatus:
-    """Site, safe mode, login, active set, writes, queued requests and network trouble."""
+
+def graphics_part(decision: Decision, mode: str) -> StatusPart:
+    """The graphics mode in use, and why it is not a better one when that is worth saying
+    (``half-cell: tmux passthrough off``; ``e621-tui --doctor`` tells the whole story)."""
+    label = "▣ " + _MODE_LABELS.get(mode, mode)
+    if mode == decision.mode.value and not decision.explicit and mode == Mode.HALFCELL:
+        verdict = decision.verdict(Mode.KITTY)
+        reason = verdict.reason if verdict is not None else ""
+        if "allow-passthrough is off" in reason:
+            label += ": tmux passthrough off"
+        elif decision.in_tmux:
+            label += ": tmux"
+    return StatusPart(label, "dim")
+
+
+def app_status(
+    session: Session,
+    site_label: str,
+    network_trouble: str | None,
+    graphics: StatusPart | None = None,
+) -> AppStatus:
+    """Site, safe mode, login, active set, writes, queued requests, network trouble and the
+    graphics mode."""
     parts = [StatusPart(site_label, "bold")]
     if session.options.safe_mode:
         parts.append(StatusPart("safe", "green"))
@@ -33,7 +62,9 @@ def app_status(session: Session, site_label: str, network_trouble: str | None) -
         parts.append(StatusPart(f"⋯{queued}", "dim"))
     if network_trouble:
         parts.append(StatusPart(f"⚠ {one_line(network_trouble, 60)}", "bold red"))
+    if graphics is not None:
+        parts.append(graphics)
     return tuple(parts)
 
 
-__all__ = ["app_status"]
+__all__ = ["app_status", "graphics_part"]

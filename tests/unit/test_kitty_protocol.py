@@ -21,7 +21,7 @@ from textual.strip import Strip
 from e621tui.terminal import kitty
 from e621tui.terminal.decide import Decision, Mode
 from e621tui.terminal.diacritics import DIACRITICS
-from e621tui.terminal.layer import PictureLayer
+from e621tui.terminal.layer import MOVER, PictureLayer, expand_movers
 from e621tui.ui.graphics.renderers import KittyDirectRenderer, KittyRenderer, PictureCache
 
 PASSTHROUGH = re.compile(r"\x1bPtmux;((?:[^\x1b]|\x1b\x1b)*)\x1b\\")
@@ -169,8 +169,10 @@ def test_direct_placements_move_and_go(in_tmux: bool) -> None:
     layer = PictureLayer(repair_damage=False)
     renderer = KittyDirectRenderer(decision(Mode.KITTY_DIRECT, in_tmux), layer)
     pic = renderer.prepare("p", picture(), (20, 9))
-    assert all(seg.text.startswith("\x1b[") for seg in renderer.row(pic, 0))  # movers
-    assert sum(cell_len(seg.text) for seg in renderer.row(pic, 0)) == pic.cols
+    row = renderer.row(pic, 0)
+    assert all(set(seg.text) == {MOVER} for seg in row)  # movers: the layer's cursor moves
+    assert sum(cell_len(seg.text) for seg in row) == pic.cols
+    assert expand_movers("".join(seg.text for seg in row)) == f"\x1b[{pic.cols}C"
 
     place = renderer.placement(pic, 4, 2, range(pic.rows))
     assert place is not None

@@ -14,8 +14,6 @@ from textual.widgets import Footer, Static
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Pool, Post
 from e621tui.core.feeds import Feed, Page, PoolFeed, is_stale_error
-from e621tui.core.images import ThumbError, preview_request
-from e621tui.core.session import Shown
 from e621tui.ui.messages import MembershipUpdated, PostsUpdated
 from e621tui.ui.screens.base import PostViewScreen
 from e621tui.ui.widgets.grid import PostGrid
@@ -70,8 +68,16 @@ class GridScreen(PostViewScreen):
     def compose(self) -> ComposeResult:
         """Header, grid, message, status, footer."""
         app = self.e621_app
+        kit = app.picture_kit()
         yield from self.compose_header()
-        yield PostGrid(images=app.session.images, graphics=app.graphics, id="grid")
+        yield PostGrid(
+            images=app.session.images,
+            graphics=app.graphics,
+            renderer=kit.renderer,
+            layer=kit.layer,
+            cache=kit.cache,
+            id="grid",
+        )
         yield Static("", id="grid-message")
         yield StatusBar(app.app_status(), id="status")
         yield Footer()
@@ -177,21 +183,8 @@ class GridScreen(PostViewScreen):
         page = task.result()
         self.refresh_bindings()
         shown, _ = self.e621_app.session.visible(page.posts)
-        self._download_thumbs(shown)
-
-    @work(group="thumb-prefetch", exclusive=True, exit_on_error=False)
-    async def _download_thumbs(self, shown: list[Shown]) -> None:
-        images = self.e621_app.session.images
-        for item in shown:
-            if item.blacklisted is not None:
-                continue
-            req = preview_request(item.post)
-            if req is None:
-                continue
-            try:
-                await images.prefetch(req)
-            except ThumbError:
-                continue  # the cell shows the error when it is on screen
+        # Downloaded, decoded and prepared for the cells now: the turn is one repaint.
+        self.grid.prepare_ahead([self.cell_state(item) for item in shown])
 
     def empty_message(self) -> str:
         """What to say when the feed has no posts."""
@@ -253,7 +246,8 @@ class GridScreen(PostViewScreen):
 
     def set_graphics(self, mode: str) -> None:
         """Draw the thumbnails in another graphics mode."""
-        self.grid.set_graphics(mode)
+        kit = self.e621_app.picture_kit(mode)
+        self.grid.set_graphics(mode, kit.renderer, kit.layer, kit.cache)
 
     # ---- as the source of a post screen ----------------------------------------------------
 

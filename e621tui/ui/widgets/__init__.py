@@ -1,6 +1,6 @@
 """Widgets: given values, they draw them and post messages (never the app or the Session)."""
 
-from e621tui.ui.widgets.grid import CellState, PostCell, PostGrid
+from e621tui.ui.widgets.grid import CellState, PostGrid
 from e621tui.ui.widgets.image import ImageSource, ImageView
 from e621tui.ui.widgets.post_details import PostContext, PostDetails
 from e621tui.ui.widgets.statusbar import StatusBar, StatusFields
@@ -10,7 +10,6 @@ __all__ = [
     "CellState",
     "ImageSource",
     "ImageView",
-    "PostCell",
     "PostContext",
     "PostDetails",
     "PostGrid",
