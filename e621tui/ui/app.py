@@ -132,6 +132,7 @@ class E621App(App[None]):
         """Subscribe to the session, apply the keymap, show the first screen."""
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
+        self._style_for_graphics()
         self.session.subscribe(self._on_session_event)
         self.session.writes.start()
         query = self.start.value if self.start.kind == "search" else ""
@@ -346,11 +347,17 @@ class E621App(App[None]):
             self.notify(f"graphics: {mode} is not available here", markup=False)
             return
         self.graphics = mode
+        self._style_for_graphics()
         for screen in self.screen_stack:
             if isinstance(screen, PostViewScreen):
                 screen.set_graphics(mode)
         self.notify(f"graphics: {mode}", markup=False)
         self.broadcast_status()
+
+    def _style_for_graphics(self) -> None:
+        # kitty placeholder cells carry the image id in their colour: a dialog's tint over
+        # them would change the id and the picture would vanish (styles/app.tcss).
+        self.set_class(self.graphics == "kitty", "-kitty-placeholders")
 
     # ---- post actions (`PostActions`) ----------------------------------------------------
 

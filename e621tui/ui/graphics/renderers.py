@@ -45,6 +45,7 @@ class Picture:
         image_id: kitty image id.
         transmit: kitty commands that send the image (sent once).
         sixel: The whole picture as sixel data.
+        background: The colour its box was filled with (what is behind it on screen).
     """
 
     key: Hashable
@@ -57,6 +58,7 @@ class Picture:
     transmit: str = ""
     sixel: bytes = b""
     crops: dict[tuple[int, int], str] = field(default_factory=dict)
+    background: RGB = (0, 0, 0)
 
 
 class Renderer:
@@ -207,8 +209,9 @@ class KittyDirectRenderer(_KittyBase):
         """Fit, box and encode the transmission (stored, not placed)."""
         cols, rows = self.fit(image.size, box)
         cols = max(cols, MIN_MOVER)
-        boxed = layout.boxed(image, (cols, rows), self.cell_px)
-        picture = Picture(key, cols, rows, self.mode, image=boxed)
+        # Opaque: the placement covers its cells whole (what the terminal kept there is old).
+        boxed = layout.boxed(image, (cols, rows), self.cell_px, (*background, 255))
+        picture = Picture(key, cols, rows, self.mode, image=boxed, background=background)
         picture.image_id = self._assign(key)
         self._encode(picture)
         return picture
@@ -230,8 +233,20 @@ class KittyDirectRenderer(_KittyBase):
         crop = None
         if len(rows) != picture.rows:
             crop = (0, rows.start * ch, picture.cols * self.cell_px[0], len(rows) * ch)
-        command = kitty.place(
-            image_id, placement_id, picture.cols, len(rows), crop=crop, wrap=self.wrap
+        # The cells under a placement are movers: blank them first, so that when the placement
+        # makes way (a toast or dialog over part of it) no old text shows in the rest.
+        red, green, blue = picture.background
+        blank_cells = (
+            f"\x1b[48;2;{red};{green};{blue}m"
+            + "".join(f"\x1b[{y + 1 + r};{x + 1}H\x1b[{picture.cols}X" for r in range(len(rows)))
+            + "\x1b[0m"
+        )
+        command = (
+            blank_cells
+            + f"\x1b[{y + 1};{x + 1}H"
+            + kitty.place(
+                image_id, placement_id, picture.cols, len(rows), crop=crop, wrap=self.wrap
+            )
         )
         erase = kitty.delete_placement(image_id, placement_id, wrap=self.wrap)
         return Placement(

@@ -20,12 +20,13 @@ from e621tui.ui.graphics.renderers import Picture, Renderer
 
 
 def on_screen(widget: Widget) -> bool:
-    """The widget is mounted, displayed, and on the screen the user sees."""
+    """The widget is mounted, displayed, and on a screen the user sees (the top one, or one
+    under a dialog: what the dialog covers is damage the layer repairs when it goes)."""
     try:
         return (
             widget.is_mounted
             and widget.display
-            and widget.app.screen is widget.screen
+            and widget.screen.is_current
             and widget.region.area > 0
         )
     except (NoScreen, NoMatches):
