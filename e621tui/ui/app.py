@@ -194,10 +194,10 @@ class E621App(App[None]):
 
     def _on_session_event(self, event: Event) -> None:
         if isinstance(event, PostsChanged):
-            for screen in self.screen_stack:
+            for screen in self._screens_in_view():
                 screen.post_message(PostsUpdated(event.post_ids))
         elif isinstance(event, MembershipChanged):
-            for screen in self.screen_stack:
+            for screen in self._screens_in_view():
                 screen.post_message(MembershipUpdated(event.set_id))
         elif isinstance(event, WritesChanged):
             self.broadcast_status()
@@ -241,8 +241,14 @@ class E621App(App[None]):
             return
         self._status_pending = False
         status = self.app_status()
-        for screen in self.screen_stack:
+        for screen in self._screens_in_view():
             screen.post_message(StatusUpdated(status))
+
+    def _screens_in_view(self) -> list[PostViewScreen]:
+        """The post screens the user sees (the top one, or the ones under a dialog). The others
+        catch up when they come back (`on_screen_resume`): in Textual 8 a screen that repaints
+        while hidden makes every later message to it repaint the whole screen on top."""
+        return [s for s in self.screen_stack if isinstance(s, PostViewScreen) and s.is_current]
 
     def change_settings(self, **changes: Any) -> bool:
         """Change settings for this run and in the config file; False (said) if it failed."""

@@ -19,7 +19,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from PIL import Image
+from rich.color import ColorSystem
+from rich.console import COLOR_SYSTEMS
 from rich.segment import Segment
+from textual.strip import Strip
 
 from e621tui.terminal import kitty, layout, sixel
 from e621tui.terminal.decide import Decision, Mode
@@ -304,6 +307,27 @@ class SixelRenderer(Renderer):
         return cached
 
 
+def prepare_picture(
+    renderer: Renderer,
+    key: Hashable,
+    image: Image.Image,
+    box: tuple[int, int],
+    background: RGB = (0, 0, 0),
+    color_system: str | None = None,
+) -> Picture:
+    """`Renderer.prepare`, then the escape codes of every cell style worked out for
+    ``color_system`` (a Rich console's ``color_system``): the frame that first shows the
+    picture only joins strings. CPU work: call it in a thread."""
+    picture = renderer.prepare(key, image, box, background)
+    system = COLOR_SYSTEMS.get(color_system or "", ColorSystem.TRUECOLOR)
+    for line in picture.lines:
+        for segment in line:
+            style = segment.style
+            if style is not None and style._ansi is None:
+                Strip.render_ansi(style, system)  # caches the codes on the style
+    return picture
+
+
 _RENDERERS: dict[Mode, type[Renderer]] = {
     Mode.NONE: Renderer,
     Mode.HALFCELL: HalfcellRenderer,
@@ -364,4 +388,5 @@ __all__ = [
     "SixelRenderer",
     "make_layer",
     "make_renderer",
+    "prepare_picture",
 ]

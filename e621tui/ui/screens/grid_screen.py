@@ -58,6 +58,7 @@ class GridScreen(PostViewScreen):
         self.page_loading = False
         self.message = ""
         self._walk_range = (0, 0)
+        self._paging: tuple[bool | None, bool | None] | None = None
 
     # ---- layout --------------------------------------------------------------------------
 
@@ -165,7 +166,7 @@ class GridScreen(PostViewScreen):
         else:
             self.set_message("")
         self.update_status()
-        self.refresh_bindings()
+        self._refresh_paging()
         self._prefetch_next()
         self.e621_app.first_page_shown.set()
 
@@ -181,10 +182,18 @@ class GridScreen(PostViewScreen):
         if task.cancelled() or task.exception() is not None or not self.is_attached:
             return
         page = task.result()
-        self.refresh_bindings()
+        self._refresh_paging()
         shown, _ = self.e621_app.session.visible(page.posts)
         # Downloaded, decoded and prepared for the cells now: the turn is one repaint.
         self.grid.prepare_ahead([self.cell_state(item) for item in shown])
+
+    def _refresh_paging(self) -> None:
+        """Grey out n / p if that changed (the footer is rebuilt on each refresh: not on
+        every page turn)."""
+        state = (self.check_action("next_page", ()), self.check_action("prev_page", ()))
+        if state != self._paging:
+            self._paging = state
+            self.refresh_bindings()
 
     def empty_message(self) -> str:
         """What to say when the feed has no posts."""
@@ -241,6 +250,7 @@ class GridScreen(PostViewScreen):
     def on_screen_resume(self) -> None:
         """Back from a post or dialog: repaint state that may have changed."""
         self._restate()
+        self.grid.resume()
         self.update_status()
         self.grid.focus()
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from textual import events, work
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -75,7 +76,7 @@ class PostGrid(Widget, can_focus=True):
         Binding("space", "mark", "Mark", id="mark", tooltip="Mark or unmark the focused post"),
     ]
 
-    cursor: reactive[int] = reactive(0, init=False)
+    cursor: reactive[int] = reactive(0, init=False, repaint=False)
 
     @dataclass
     class CursorMoved(Message):
@@ -127,6 +128,7 @@ class PostGrid(Widget, can_focus=True):
         self._geometry = Geometry.fit(0, 0)
         self._painter: CellPainter | None = None
         self._views: dict[int, CellView] = {}
+        self._stale = False
         self._ahead: list[CellState] = []
 
     # ---- what is shown ---------------------------------------------------------------------
@@ -159,7 +161,7 @@ class PostGrid(Widget, can_focus=True):
         cursor = max(0, min(cursor, len(self.items) - 1))
         self.set_reactive(PostGrid.cursor, cursor)
         self.top_row = self._geometry.top_for(cursor, 0, len(self.items))
-        self.refresh()
+        self._repaint()
         self._load_pictures()
         self.post_message(self.CursorMoved(self, self.cursor))
 
@@ -190,7 +192,7 @@ class PostGrid(Widget, can_focus=True):
         self.renderer = renderer or fallback_renderer(mode)
         self.picture_layer = layer
         self.pictures = GridPictures(self.images, cache or PictureCache(self.renderer))
-        self.refresh()
+        self._repaint()
         self._load_pictures()
 
     def prepare_ahead(self, states: list[CellState]) -> None:
@@ -203,6 +205,7 @@ class PostGrid(Widget, can_focus=True):
     def _load_pictures(self) -> None:
         if not self.drawing or not self.is_mounted or self.size.area == 0:
             return
+        self.pictures.color_system = self.app.console.color_system
         view = self._view_range()
         order = [*range(view.start, min(view.stop, len(self.items)))]
         order += [i for i in range(len(self.items)) if i not in view]
@@ -331,10 +334,29 @@ class PostGrid(Widget, can_focus=True):
             ]
         return [Region(x, y, w, h)]
 
+    def _repaint(self, *regions: Region) -> None:
+        """Refresh, unless the grid's screen is hidden: then once, when it is back (`resume`).
+        (In Textual 8 a hidden screen that repaints makes every later message to it repaint
+        the whole screen on top of it.)"""
+        try:
+            hidden = not self.screen.is_current
+        except NoScreen:
+            hidden = False
+        if hidden:
+            self._stale = True
+            return
+        self.refresh(*regions)
+
+    def resume(self) -> None:
+        """The grid's screen is back on top: draw what changed while it was hidden."""
+        if self._stale:
+            self._stale = False
+            self.refresh()
+
     def _refresh_cells(self, indexes: list[int], part: str = "all") -> None:
         regions = [region for i in indexes for region in self._cell_regions(i, part)]
         if regions:
-            self.refresh(*regions)
+            self._repaint(*regions)
 
     # ---- size, focus, scrolling ----------------------------------------------------------------
 
@@ -343,7 +365,7 @@ class PostGrid(Widget, can_focus=True):
         old = self._geometry
         self._geometry = Geometry.fit(self.size.width, self.size.height)
         self.top_row = self._geometry.top_for(self.cursor, self.top_row, len(self.items))
-        self.refresh()
+        self._repaint()
         if self._geometry.picture_box != old.picture_box or not old.width:
             self._load_pictures()
 
@@ -359,7 +381,7 @@ class PostGrid(Widget, can_focus=True):
         top_row = self._geometry.clamp_top(top_row, len(self.items))
         if top_row != self.top_row:
             self.top_row = top_row
-            self.refresh()
+            self._repaint()
             self._load_pictures()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
@@ -392,7 +414,7 @@ class PostGrid(Widget, can_focus=True):
         top = self._geometry.top_for(new, self.top_row, len(self.items))
         if top != self.top_row:
             self.top_row = top
-            self.refresh()
+            self._repaint()
             self._load_pictures()
         else:
             self._refresh_cells([old, new], "frame")

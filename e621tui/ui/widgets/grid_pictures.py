@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from e621tui.core.images import ImageRequest, ThumbError
-from e621tui.ui.graphics.renderers import Picture, PictureCache
+from e621tui.ui.graphics.renderers import Picture, PictureCache, Renderer, prepare_picture
 
 if TYPE_CHECKING:
     from e621tui.ui.widgets.image import ImageSource
@@ -41,15 +41,18 @@ class GridPictures:
         cache: Prepared pictures of one mode (its renderer prepares them).
     """
 
-    def __init__(self, images: ImageSource, cache: PictureCache) -> None:
+    def __init__(
+        self, images: ImageSource, cache: PictureCache, color_system: str | None = None
+    ) -> None:
         self.images = images
         self.cache = cache
+        self.color_system = color_system
         self._errors: OrderedDict[str, str] = OrderedDict()
         self._running: dict[PictureKey, asyncio.Future[Picture]] = {}
         self._limit = asyncio.Semaphore(CONCURRENCY)
 
     @property
-    def renderer(self):  # type: ignore[no-untyped-def]
+    def renderer(self) -> Renderer:
         """The renderer of the cache."""
         return self.cache.renderer
 
@@ -86,10 +89,8 @@ class GridPictures:
                 self._errors.pop(request.cache_key, None)
                 running = self._running.get(key)
                 if running is None:
-                    renderer = self.renderer
-                    running = asyncio.ensure_future(
-                        asyncio.to_thread(renderer.prepare, key, image, box, background)
-                    )
+                    args = (self.renderer, key, image, box, background, self.color_system)
+                    running = asyncio.ensure_future(asyncio.to_thread(prepare_picture, *args))
                     self._running[key] = running
                     running.add_done_callback(lambda done: self._store(key, done))
         return await asyncio.shield(running)
@@ -107,7 +108,8 @@ class GridPictures:
         ready: Callable[[list[ImageRequest]], None],
     ) -> None:
         """Prepare every request (in order, a few at a time); ``ready`` gets each batch that
-        finished together (loaded or failed), so the caller repaints once per batch."""
+        finished together (loaded or failed), so the caller repaints once per batch. What was
+        ready (or failed) before is not reported again."""
         done: list[ImageRequest] = []
         flush: asyncio.TimerHandle | None = None
         loop = asyncio.get_running_loop()
@@ -122,6 +124,8 @@ class GridPictures:
 
         async def one(request: ImageRequest) -> None:
             nonlocal flush
+            if self.get(request, box) is not None or self.error(request) is not None:
+                return  # drawn already: nothing to repaint
             await self.prepare(request, box, background)
             done.append(request)
             if flush is None:

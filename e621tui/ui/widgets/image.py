@@ -18,7 +18,13 @@ from textual import work
 from e621tui.core.images import ImageRequest, ThumbError
 from e621tui.terminal.decide import Mode, explicit
 from e621tui.terminal.layer import PictureLayer
-from e621tui.ui.graphics.renderers import Picture, PictureCache, Renderer, make_renderer
+from e621tui.ui.graphics.renderers import (
+    Picture,
+    PictureCache,
+    Renderer,
+    make_renderer,
+    prepare_picture,
+)
 from e621tui.ui.graphics.view import PictureView
 
 
@@ -185,7 +191,10 @@ class ImageView(PictureView):
             if picture is None:
                 key = self._key(request, cells)
                 background = self.background_rgb
-                picture = await asyncio.to_thread(renderer.prepare, key, image, cells, background)
+                system = self.app.console.color_system
+                picture = await asyncio.to_thread(
+                    prepare_picture, renderer, key, image, cells, background, system
+                )
                 self.cache.put(picture)
             if cells == self.cells and renderer is self.renderer:
                 self.show(picture, self.placeholder)
