@@ -195,6 +195,22 @@ class PostGrid(Widget, can_focus=True):
         self._repaint()
         self._load_pictures()
 
+    def pending_pictures(self) -> int:
+        """Thumbnails in view that are neither drawn nor known to be missing yet."""
+        if not self.drawing:
+            return 0
+        box = self._geometry.picture_box
+        count = 0
+        for index in self._view_range():
+            if index >= len(self.items):
+                break
+            request = self._request(index)
+            if request is None:
+                continue
+            if self.pictures.get(request, box) is None and self.pictures.error(request) is None:
+                count += 1
+        return count
+
     def prepare_ahead(self, states: list[CellState]) -> None:
         """Fetch and prepare these posts' thumbnails (the next page) after this page's own."""
         self._ahead = list(states)
