@@ -18,9 +18,9 @@ from e621tui.api.models import FileInfo, Post
 from e621tui.devserver import DevServer
 from e621tui.devserver.hostile import LONG_TAG
 from e621tui.ui.app import E621App, StartTarget
+from e621tui.ui.graphics.view import PictureView
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.screens.post import PostScreen
-from e621tui.ui.graphics.view import PictureView
 from e621tui.ui.widgets.image import ImageView
 from e621tui.ui.widgets.post_details import human_size, media_note
 from e621tui.ui.widgets.taglist import MAX_PER_CATEGORY, TagList, tag_text

@@ -91,3 +91,14 @@ def test_saving_the_blacklist_writes_only_the_blacklist(tmp_path: Path) -> None:
     assert text.startswith('# mine\ngraphics = "sixel"\n')  # the flags of this run stay out
     assert "someone" not in text and "none" not in text
     assert tomllib.loads(text) == {"graphics": "sixel", "blacklist": "spiders\n"}
+
+
+def test_every_graphics_mode_the_probe_knows_can_be_asked_for() -> None:
+    from e621tui.settings.config import GRAPHICS_MODES
+    from e621tui.terminal import EXPLICIT_MODES
+
+    assert set(GRAPHICS_MODES) == set(EXPLICIT_MODES)  # one list: the settings' Literal
+    for mode in ("auto", "kitty", "kitty-direct", "sixel", "halfcell", "none"):
+        assert build_parser().parse_args(["--graphics", mode]).graphics == mode
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--graphics", "ascii"])
