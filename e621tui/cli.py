@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -138,12 +139,14 @@ def _start_target(args: argparse.Namespace) -> StartTarget:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``e621-tui`` command."""
+    from e621tui.api import tls
+
+    tls.prepare()  # the CA bundle loads in a helper thread while the rest imports
     args = build_parser().parse_args(argv)
     if args.doctor:
         return _doctor(args)
     server = None
     tmp: tempfile.TemporaryDirectory[str] | None = None
-    graphics: Graphics | None = None
     try:
         try:
             the_plan = plan(args)
@@ -161,13 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             the_plan.site_label = "demo"
             the_plan.data = Path(tmp.name) / "data"
             the_plan.cache = Path(tmp.name) / "cache"
-        graphics = _setup_graphics(args, the_plan.settings)
-        return run_app(the_plan, args, graphics)
+        return run_app(the_plan, args)
     except KeyboardInterrupt:
         return 130
     finally:
-        if graphics is not None:
-            graphics.release()  # the terminal's own mode back, whatever happened
         if server is not None:
             server.stop()
         if tmp is not None:
@@ -195,8 +195,14 @@ def _setup_graphics(args: argparse.Namespace, settings: Settings) -> Graphics:
     return setup_graphics(requested_mode(args.graphics, settings.graphics))
 
 
-def run_app(the_plan: Plan, args: argparse.Namespace, graphics: Graphics) -> int:
-    """Build the session and the app, and run it (``graphics``: what the terminal draws)."""
+def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
+    """Build the session, start the first screen's requests, ask the terminal what it can
+    draw, then Textual and the app.
+
+    The first page, the login check and the first previews are on their way (`Session.begin`
+    on a `Prelude` loop) while the terminal is probed and Python is still importing Textual
+    and the UI; the app then runs that same loop and takes the work over.
+    """
     from e621tui.settings.credentials import CredentialStore, register_secret
 
     settings = the_plan.settings
@@ -204,8 +210,10 @@ def run_app(the_plan: Plan, args: argparse.Namespace, graphics: Graphics) -> int
         register_secret(the_plan.api_key)
     _log_to_file(the_plan.cache / "e621-tui.log")
 
+    from e621tui.core.images import PREVIEW_BOX
     from e621tui.core.session import Session, SessionOptions
-    from e621tui.ui.app import E621App
+    from e621tui.core.startup import Prelude
+    from e621tui.core.startup import StartTarget as EarlyTarget
 
     options = SessionOptions(
         base_url=the_plan.base_url,
@@ -224,20 +232,48 @@ def run_app(the_plan: Plan, args: argparse.Namespace, graphics: Graphics) -> int
         options, settings, demo_dir=the_plan.data.parent if args.demo else None
     )
     session = Session(options)
-    app = E621App(
-        session,
-        graphics=graphics,
-        start=_start_target(args),
-        keymap=settings.keymap,
-        site_label=the_plan.site_label,
-        download_dir=options.download_dir,
-        credentials=None if args.demo else CredentialStore(),
-        settings=settings,
-        save_config=None if args.demo else partial(_save_config, the_plan),
-        notices=the_plan.notices,
-    )
-    app.run()
+    start = _start_target(args)
+    prelude = Prelude()
+    try:
+        if start.kind in ("search", "pool", "set", "post"):
+            early = EarlyTarget(start.kind, start.value)
+            visible = _visible_thumbnails()
+            prelude.start(lambda: session.begin(early, preview_box=PREVIEW_BOX, visible=visible))
+
+        graphics = _setup_graphics(args, settings)
+        try:
+            from e621tui.ui.app import E621App
+
+            app = E621App(
+                session,
+                graphics=graphics,
+                start=start,
+                keymap=settings.keymap,
+                site_label=the_plan.site_label,
+                download_dir=options.download_dir,
+                credentials=None if args.demo else CredentialStore(),
+                settings=settings,
+                save_config=None if args.demo else partial(_save_config, the_plan),
+                notices=the_plan.notices,
+            )
+            app.run(loop=prelude.hand_over())
+        finally:
+            graphics.release()  # the terminal's own mode back, whatever happened
+    finally:
+        prelude.close()
     return 0
+
+
+def _visible_thumbnails() -> int:
+    """How many thumbnails the first screen shows (their previews are fetched first)."""
+    from e621tui.ui.grid_layout import Geometry  # no Textual: only the arithmetic
+
+    try:
+        columns, rows = os.get_terminal_size()
+    except OSError:
+        columns, rows = 80, 24
+    geometry = Geometry.fit(columns, rows - 3)  # the query line, the status bar, the footer
+    return geometry.columns * geometry.rows
 
 
 def _log_to_file(path: Path) -> None:

@@ -22,6 +22,10 @@ def _isolated_dirs(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    runtime = home / "run"
+    runtime.mkdir(mode=0o700)
+    # The machine-wide request budget lives here: tests never share it with a real app.
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.setenv("E621_TUI_CONFIG", str(home / "no-config.toml"))
     monkeypatch.delenv("E621_API_KEY", raising=False)
 

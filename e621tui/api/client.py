@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from e621tui.api.budget import SharedBudget
 from e621tui.api.endpoints.account import AccountEndpoints
 from e621tui.api.endpoints.comments import CommentEndpoints
 from e621tui.api.endpoints.pools import PoolEndpoints
@@ -32,6 +33,7 @@ from e621tui.api.http import (
     user_agent,
 )
 from e621tui.api.limiter import Priority, RequestScheduler, Ticket
+from e621tui.api.tls import ssl_context
 
 
 @dataclass
@@ -61,7 +63,8 @@ class E621Client:
         base_url: The site, e.g. ``https://e621.net`` (``http://`` only for loopback).
         username: Account name for Basic auth and the User-Agent.
         api_key: API key; never logged, never put in a URL.
-        scheduler: The shared request scheduler (one per site).
+        scheduler: The shared request scheduler (one per site); by default one that shares
+            the site's budget with every other e621-tui process of this user.
         transport: An httpx transport (tests).
         timeout: Seconds to wait for the site before treating a request as failed.
         max_attempts: Tries for a safe request on retryable failures.
@@ -83,7 +86,7 @@ class E621Client:
         self.base_url = normalize_base_url(base_url)
         self.username = username.strip().replace(" ", "_") if username else None
         self._api_key = api_key if (api_key and self.username) else None
-        self.scheduler = scheduler or RequestScheduler()
+        self.scheduler = scheduler or RequestScheduler(shared=SharedBudget.for_site(self.base_url))
         self.max_attempts = max(1, max_attempts)
         self.backoff_base = backoff_base
         self._sleep = sleep
@@ -104,6 +107,7 @@ class E621Client:
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             follow_redirects=True,
             transport=transport,
+            verify=ssl_context() if transport is None else True,
             event_hooks={"request": [self._guard_credentials]},
         )
         self.posts = PostEndpoints(self)
@@ -141,8 +145,10 @@ class E621Client:
             request.headers.pop("Authorization", None)
 
     async def aclose(self) -> None:
-        """Close the connection pool."""
+        """Close the connection pool (and the shared budget's file)."""
         await self._http.aclose()
+        if self.scheduler.shared is not None:
+            self.scheduler.shared.close()
 
     async def __aenter__(self) -> E621Client:
         return self

@@ -9,12 +9,15 @@ Rules (DESIGN.md, e621-api.md §0.8):
   only at the moment a slot opens, so a user request that arrives while prefetch is queued
   overtakes it;
 * stale work is dropped, not sent: a waiter that is cancelled leaves the queue, a waiter with a
-  ``key`` replaces an older waiter with the same key, and ``drop_group`` removes a whole group.
+  ``key`` replaces an older waiter with the same key, and ``drop_group`` removes a whole group;
+* one budget per machine: with a `SharedBudget` (api/budget.py), a start is granted only when
+  the starts of every e621-tui process of the user, together, allow it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 import itertools
 import time
@@ -23,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from e621tui.api.budget import SharedBudget
 from e621tui.api.errors import Dropped
 
 #: The site's hard ceiling: requests per window.
@@ -67,23 +71,29 @@ class Ticket:
     when the request finished (``done``). Until then the scheduler assumes it is leaving now.
     """
 
-    __slots__ = ("at", "settled")
+    __slots__ = ("_on_settle", "at", "settled")
 
-    def __init__(self, at: float, settled: bool) -> None:
+    def __init__(
+        self, at: float, settled: bool, on_settle: Callable[[], None] | None = None
+    ) -> None:
         self.at = at
         self.settled = settled
+        self._on_settle = on_settle
 
     def mark_sent(self, at: float) -> None:
         """The request's headers went out at ``at``."""
-        if not self.settled:
-            self.at = max(self.at, at)
-            self.settled = True
+        self._settle(at)
 
     def done(self, at: float) -> None:
         """The request finished (answered or failed) at ``at``."""
+        self._settle(at)
+
+    def _settle(self, at: float) -> None:
         if not self.settled:
             self.at = max(self.at, at)
             self.settled = True
+            if self._on_settle is not None:
+                self._on_settle()
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,8 @@ class RequestScheduler:
         window: The window length in seconds (never shorter than the site's 1.0 s).
         clock: Monotonic time source (a fake one in tests).
         sleep: Async sleep (a fake one in tests).
+        shared: The machine-wide budget of this site, shared with other processes (None:
+            this process's limits only).
     """
 
     def __init__(
@@ -116,6 +128,7 @@ class RequestScheduler:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         keep_history: int = 10_000,
+        shared: SharedBudget | None = None,
     ) -> None:
         self.rate = min(max(rate, 0.01), SITE_RATE)
         self.burst = max(1, min(burst, SITE_BURST))
@@ -131,6 +144,7 @@ class RequestScheduler:
         self.history: deque[Start] = deque(maxlen=keep_history)
         self.on_queue_change: Callable[[int], None] | None = None
         """Called with `queued` whenever a request joins or leaves the queue."""
+        self.shared = shared
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -238,13 +252,27 @@ class RequestScheduler:
             if delay > 0:
                 await self._sleep(delay)
                 continue
+            on_settle: Callable[[], None] | None = None
+            if self.shared is not None:
+                # No await between here and the pop: the live head found above is still live.
+                grant = self.shared.try_start(
+                    burst=self.burst,
+                    window=self.window,
+                    interval=1.0 / self.rate,
+                    settled=not self._heap[0].track,
+                )
+                if grant.delay > 0:
+                    await self._sleep(grant.delay)
+                    continue
+                if grant.token:
+                    on_settle = functools.partial(self.shared.settle, grant.token)
             waiter = self._pop_live()
             if waiter is None:
                 return
             now = self._clock()
             self._refill(now)
             self._tokens -= 1.0
-            ticket = Ticket(now, settled=not waiter.track)
+            ticket = Ticket(now, settled=not waiter.track, on_settle=on_settle)
             self._starts.append(ticket)
             self.history.append(Start(now, waiter.priority, waiter.key, waiter.group))
             waiter.future.set_result(ticket)

@@ -105,7 +105,7 @@ class Relationships(msgspec.Struct, kw_only=True):
     children: list[int] = msgspec.field(default_factory=list)
 
 
-class Post(msgspec.Struct, kw_only=True):
+class Post(msgspec.Struct, kw_only=True, weakref=True):
     """A post in the legacy (default) JSON format."""
 
     id: int

@@ -1,10 +1,17 @@
-"""Feeds: a query, a pool or a set turned into pages, with prefetch, a cache and dedup."""
+"""Feeds: a query, a pool or a set turned into pages, with prefetch, a cache and dedup.
+
+The cache is a window around the reader: pages more than ``keep_behind`` before or
+``keep_ahead`` after the page last asked for are dropped (and fetched again if the reader
+goes back), so a long reading session does not grow. What is needed to fetch a dropped page
+again (the ``b<id>`` cursor bounds, two ints a page) is kept.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import copy
 import itertools
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -41,10 +48,16 @@ class Feed:
     """Hook the session uses to keep one canonical object per post id."""
     pages: dict[int, Page] = field(default_factory=dict)
     feed_id: int = field(default_factory=lambda: next(_feed_ids))
+    keep_behind: int = 3
+    """Pages kept before the reader's page (older ones are dropped, re-fetched if needed)."""
+    keep_ahead: int = 3
+    """Pages kept after the reader's page (prefetched ones)."""
+    position: int = 0
+    """The page the reader last asked for."""
     _inflight: dict[int, asyncio.Task[Page]] = field(default_factory=dict)
-    _seen: set[int] = field(default_factory=set)
-    prefetch_started: list[int] = field(default_factory=list)
-    """Page indexes whose prefetch was started (tests and figures)."""
+    _last_index: int | None = None
+    prefetch_started: deque[int] = field(default_factory=lambda: deque(maxlen=64))
+    """Page indexes whose prefetch was started, the latest 64 (tests and figures)."""
 
     @property
     def group(self) -> str:
@@ -57,15 +70,15 @@ class Feed:
         return ""
 
     def cached(self, index: int) -> Page | None:
-        """A page already loaded, or None."""
-        return self.pages.get(index)
+        """A page already loaded, or None (a hit counts as the reader being there)."""
+        page = self.pages.get(index)
+        if page is not None:
+            self._visit(index)
+        return page
 
     def known_last(self) -> int | None:
         """The index of the last page, if known."""
-        for index, page in self.pages.items():
-            if page.is_last:
-                return index
-        return None
+        return self._last_index
 
     def max_pages(self) -> int | None:
         """An upper bound on the page count, if the feed has one."""
@@ -73,8 +86,7 @@ class Feed:
 
     def has_next(self, index: int) -> bool:
         """Whether a page after ``index`` may exist."""
-        page = self.pages.get(index)
-        if page is not None and page.is_last:
+        if self._last_index is not None and index >= self._last_index:
             return False
         bound = self.max_pages()
         return bound is None or index + 1 < bound
@@ -83,12 +95,17 @@ class Feed:
         """Load page ``index`` (0-based), from the cache when possible.
 
         Concurrent calls for the same page share one request; a prefetch already under way
-        is reused (and, if the user is now waiting for it, it keeps its place).
+        is reused (and, if the user is now waiting for it, it keeps its place). The reader is
+        taken to be on ``index`` from now on: pages far from it leave the cache.
         """
-        if index in self.pages:
-            return self.pages[index]
         if index < 0:
             raise IndexError("no page before the first")
+        self._visit(index)
+        return await self._page(index, priority)
+
+    async def _page(self, index: int, priority: Priority) -> Page:
+        if index in self.pages:
+            return self.pages[index]
         task = self._inflight.get(index)
         if task is None:
             task = asyncio.ensure_future(self._load(index, priority))
@@ -124,12 +141,26 @@ class Feed:
         clone = copy.copy(self)
         clone.pages = {}
         clone.feed_id = next(_feed_ids)
+        clone.position = 0
         clone._inflight = {}
-        clone._seen = set()
-        clone.prefetch_started = []
+        clone._last_index = None
+        clone.prefetch_started = deque(maxlen=64)
         if isinstance(clone, SearchFeed):
             clone._raw_bounds = {}
         return clone
+
+    def _visit(self, index: int) -> None:
+        self.position = index
+        self._trim()
+
+    def _trim(self) -> None:
+        low, high = self.position - self.keep_behind, self.position + self.keep_ahead
+        for index in [i for i in self.pages if not low <= i <= high]:
+            del self.pages[index]
+
+    def _needs_previous(self, index: int) -> bool:
+        """Whether page ``index`` can only be fetched once page ``index - 1`` is known."""
+        return index > 0
 
     def close(self) -> None:
         """Drop queued prefetch requests of this feed (the user moved on)."""
@@ -139,19 +170,23 @@ class Feed:
         self._inflight.clear()
 
     async def _load(self, index: int, priority: Priority) -> Page:
-        if index > 0 and index - 1 not in self.pages:
-            await self.page(index - 1, priority)
+        if self._needs_previous(index) and index - 1 not in self.pages:
+            await self._page(index - 1, priority)
         posts, is_last = await self._fetch(index, priority)
-        fresh = [p for p in posts if p.id not in self._seen]
+        # Duplicates are dropped against the pages around (where a shifted page repeats posts).
+        seen = {p.id for i, other in self.pages.items() if i != index for p in other.posts}
+        fresh = [p for p in posts if p.id not in seen]
         if posts and not fresh:
             # Nothing new (a site that ignores the cursor, or a shifted numbered page): stop
             # here rather than offer endless empty pages.
             is_last = True
-        self._seen.update(p.id for p in fresh)
         if self.register is not None:
             fresh = self.register(fresh)
         page = Page(index=index, posts=fresh, is_last=is_last)
+        if is_last:
+            self._last_index = index
         self.pages[index] = page
+        self._trim()
         return page
 
     async def _fetch(self, index: int, priority: Priority) -> tuple[list[Post], bool]:
@@ -178,6 +213,11 @@ class SearchFeed(Feed):
     def max_pages(self) -> int | None:
         """Numbered paging stops at the site's page 750."""
         return MAX_PAGE if self.mode == "numbered" else None
+
+    def _needs_previous(self, index: int) -> bool:
+        # A cursor page needs the previous page's lowest (or highest) id, kept even when the
+        # page itself left the cache.
+        return index > 0 and self.mode != "numbered" and index - 1 not in self._raw_bounds
 
     async def _fetch(self, index: int, priority: Priority) -> tuple[list[Post], bool]:
         mode = self.mode
@@ -211,6 +251,9 @@ class IdListFeed(Feed):
     def max_pages(self) -> int | None:
         """Pages needed for all ids."""
         return max(1, -(-len(self.post_ids) // self.page_size))
+
+    def _needs_previous(self, index: int) -> bool:
+        return False  # every page's ids are known up front
 
     async def _fetch(self, index: int, priority: Priority) -> tuple[list[Post], bool]:
         start = index * self.page_size

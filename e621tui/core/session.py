@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 
+from e621tui.api.budget import SharedBudget
 from e621tui.api.client import E621Client
 from e621tui.api.endpoints.posts import PopularScale
 from e621tui.api.errors import ApiError, AuthError, BlockedByEdge, NetworkError
@@ -40,7 +41,9 @@ from e621tui.core.follows import FollowFeed, exclusions
 from e621tui.core.history import SearchHistory
 from e621tui.core.images.pipeline import ImagePipeline
 from e621tui.core.popular import PopularFeed
+from e621tui.core.registry import PostRegistry
 from e621tui.core.sets import SetService
+from e621tui.core.startup import EarlyStart, StartTarget
 from e621tui.core.taginfo import TagInfo, TagInfoService
 from e621tui.core.writes.service import WriteService
 from e621tui.core.writes.store import Action
@@ -70,6 +73,8 @@ class SessionOptions:
     data_dir: Path | None = None
     cache_dir: Path | None = None
     thumb_cache_mb: int = 200
+    image_memory_mb: int = 32
+    """Decoded images kept in memory (the LRU is bounded by bytes)."""
     site_name: str = "e621"
     transport: httpx.AsyncBaseTransport | None = None
     download_dir: Path | None = None
@@ -94,12 +99,16 @@ class Session:
     account_blacklist: Blacklist = field(default_factory=Blacklist)
     local_blacklist: Blacklist = field(default_factory=Blacklist)
     show_blacklisted: bool = False
-    posts: dict[int, Post] = field(default_factory=dict)
+    posts: PostRegistry = field(default_factory=PostRegistry)
     listeners: list[Callable[[Event], None]] = field(default_factory=list)
+    early: EarlyStart | None = None
+    """Work for the first screen started by `begin`, taken over by the calls below."""
 
     def __post_init__(self) -> None:
         opts = self.options
-        scheduler = RequestScheduler(rate=opts.request_rate)
+        scheduler = RequestScheduler(
+            rate=opts.request_rate, shared=SharedBudget.for_site(opts.base_url)
+        )
         self.client = E621Client(
             opts.base_url,
             opts.username,
@@ -115,6 +124,7 @@ class Session:
             user_agent=self.client.user_agent,
             cache_dir=cache,
             max_disk_bytes=opts.thumb_cache_mb * 2**20,
+            memory_bytes=opts.image_memory_mb * 2**20,
         )
         self.images.set_base_url(self.client.base_url)
         self.local_blacklist = Blacklist.parse(opts.local_blacklist)
@@ -170,8 +180,30 @@ class Session:
         for listener in list(self.listeners):
             listener(event)
 
+    def begin(
+        self,
+        target: StartTarget,
+        *,
+        preview_box: tuple[int, int] | None = (256, 256),
+        visible: int = 24,
+    ) -> EarlyStart:
+        """Start the first screen's work now, before the UI exists (call inside the loop).
+
+        The login check, the first page of ``target`` (or its pool, set or post) and the
+        first page's previews (decoded into ``preview_box``, the ``visible`` first ones
+        first) start at once. The first `check_login`, and the first `search`, `pool`,
+        `post_set` or `post` call for the same target, take that work over instead of
+        sending it again.
+        """
+        if self.early is not None:
+            self.early.cancel()
+        self.early = EarlyStart(self, target, preview_box=preview_box, visible=visible)
+        return self.early
+
     async def close(self) -> None:
         """Stop sending writes and close connections (pending writes stay on disk)."""
+        if self.early is not None:
+            self.early.cancel()
         await self.writes.close()
         await self.downloads.close()
         await self.images.aclose()
@@ -193,10 +225,17 @@ class Session:
     # ---- account -------------------------------------------------------------------------
 
     async def check_login(self) -> bool:
-        """Check the API key once and load the account's blacklist.
+        """Check the API key once and load the account's blacklist (the early check if any).
 
         On failure the session goes on anonymously and ``login_message`` says why.
         """
+        early = self.early.take_login() if self.early is not None else None
+        if early is not None:
+            return await early
+        return await self.verify_login()
+
+    async def verify_login(self) -> bool:
+        """Ask the site whether the API key works (see `check_login`)."""
         if not self.client.logged_in or not self.client.username:
             return False
         try:
@@ -227,6 +266,9 @@ class Session:
 
     async def login(self, username: str, api_key: str) -> bool:
         """Switch to an account and check its key."""
+        early = self.early.take_login() if self.early is not None else None
+        if early is not None:
+            early.cancel()  # it checked the previous account
         self.writes.stop_sending()
         self.client.set_credentials(username, api_key)
         self.writes.open()
@@ -285,22 +327,50 @@ class Session:
         return "hidden by the site"
 
     def search(self, query: str) -> SearchFeed:
-        """A feed for a tag query (safe mode adds ``rating:s``)."""
+        """A feed for a tag query (safe mode adds ``rating:s``); the early one if it matches."""
+        if self.early is not None:
+            feed = self.early.take_feed(self._effective_query(query))
+            if feed is not None:
+                return feed
+        return self.new_search(query)
+
+    def _effective_query(self, query: str) -> str:
         if self.options.safe_mode:
             query = with_safe_rating(query)
+        return query.strip()
+
+    def new_search(self, query: str) -> SearchFeed:
+        """A new feed for a tag query (safe mode adds ``rating:s``)."""
+        query = self._effective_query(query)
         return SearchFeed(
             client=self.client,
             page_size=self.options.page_size,
             register=self.register,
-            query=query.strip(),
+            query=query,
         )
 
     async def pool(self, pool_id: int) -> PoolFeed:
-        """A feed of a pool in reading order (one request for the pool)."""
+        """A feed of a pool in reading order (one request for the pool; the early one)."""
+        early = self.early.take_opened("pool", pool_id) if self.early is not None else None
+        if early is not None:
+            feed: PoolFeed = await early
+            return feed
+        return await self.open_pool(pool_id)
+
+    async def open_pool(self, pool_id: int) -> PoolFeed:
+        """Fetch a pool and make its feed."""
         return await open_pool(self.client, pool_id, self.options.page_size, self.register)
 
     async def post_set(self, set_id: int) -> SetFeed:
-        """A feed of a set's posts (its members are remembered by `sets`)."""
+        """A feed of a set's posts (its members are remembered by `sets`; the early one)."""
+        early = self.early.take_opened("set", set_id) if self.early is not None else None
+        if early is not None:
+            feed: SetFeed = await early
+            return feed
+        return await self.open_set(set_id)
+
+    async def open_set(self, set_id: int) -> SetFeed:
+        """Fetch a set and make its feed."""
         post_set = await self.sets.read(set_id, priority=Priority.USER)
         return SetFeed(
             client=self.client,
@@ -311,7 +381,15 @@ class Session:
         )
 
     async def post(self, post_id: int) -> Post:
-        """One post, fresh from the site."""
+        """One post, fresh from the site (or from the early start)."""
+        early = self.early.take_opened("post", post_id) if self.early is not None else None
+        if early is not None:
+            post: Post = await early
+            return post
+        return await self.fetch_post(post_id)
+
+    async def fetch_post(self, post_id: int) -> Post:
+        """Fetch one post."""
         return self.register([await self.client.posts.get(post_id)])[0]
 
     # ---- discovery: follows, history, popular, random, tag info, comments ----------------

@@ -68,6 +68,7 @@ def generate(seed: int = 621, post_count: int = 3000) -> DemoState:
     _make_pools(state, rng)
     _make_sets(state, rng)
     _make_favorites_and_votes(state, rng)
+    _make_bench_pool(state, seed)
     rebuild_tags(state)
     prepare_discovery(state, seed)  # comments, wiki pages, notes: made on first use
     return state
@@ -316,6 +317,36 @@ def _make_pools(state: DemoState, rng: random.Random) -> None:
             state.posts[pid].pools.append(pool_id)
         if key:
             state.special[key] = pool_id
+
+
+def _make_bench_pool(state: DemoState, seed: int) -> None:
+    """A 600-post pool for the benchmarks (``pool_600``).
+
+    Made last, from its own random stream, so that everything generated before it (and the
+    specials the tests rely on) is exactly what it was without it; it is the oldest pool, so
+    pool listings start as before.
+    """
+    rng = random.Random(seed * 7919 + 600)
+    candidates = state.ids_desc[25:]
+    size = min(600, max(3, len(candidates) // 2))
+    creator = state.users[100]
+    pool_id = 2000 + len(POOL_PLAN) * 37 + 3 * 37
+    pool = PoolRec(
+        id=pool_id,
+        name="long_read_for_the_benchmarks",
+        created=BASE_TIME - 400 * 86400,
+        updated=BASE_TIME - 400 * 86400,
+        creator_id=creator.id,
+        creator_name=creator.name,
+        description=f"[b]A long read[/b]\nA series of {size} posts.",
+        category="series",
+        post_ids=_reading_order(rng, rng.sample(candidates, size)),
+        is_active=True,
+    )
+    state.pools[pool_id] = pool
+    for pid in pool.post_ids:
+        state.posts[pid].pools.append(pool_id)
+    state.special["pool_600"] = pool_id
 
 
 def _make_sets(state: DemoState, rng: random.Random) -> None:

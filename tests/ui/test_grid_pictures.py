@@ -17,9 +17,9 @@ from e621tui.terminal.layer import MOVER
 from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.dialogs.help import HelpDialog
 from e621tui.ui.graphics.setup import forced_graphics
+from e621tui.ui.grid_layout import Geometry
 from e621tui.ui.widgets.cell_state import image_args
 from e621tui.ui.widgets.grid import PostGrid
-from e621tui.ui.widgets.grid_layout import Geometry
 from tests.conftest import make_session
 from tests.ui.conftest import grid_screen, loaded, make_app, wait_until
 

@@ -604,3 +604,94 @@ async def test_an_edge_rate_limit_503_does_not_hold_set_edits_for_30_s(
     times = [t for t, a in site.calls]
     assert len(times) == 2 and times[1] - times[0] < 5.0
     assert site.sets[7] == {1}
+
+
+# -- several instances on one file --------------------------------------------------------------
+
+
+async def test_two_instances_on_one_file_send_each_action_once(
+    tmp_path: Path, make: Any, site: FakeSite
+) -> None:
+    path = tmp_path / "outbox.sqlite"
+    one = make(path, poll_interval=0.01)
+    two = make(path, poll_interval=0.01)
+    one.enqueue("favorite", [1])
+    two.enqueue("favorite", [2])
+    two.enqueue("set_add", [3], set_id=7)
+    async with running(one), running(two):
+        await asyncio.sleep(0.05)
+        assert [one.sending_role, two.sending_role].count(True) == 1
+        one.enqueue("vote", [4], score=1, previous=0)
+        assert await one.flush(timeout=10) and await two.flush(timeout=10)
+    assert sorted(site.requests()) == sorted(
+        [("favorite", None, [1]), ("favorite", None, [2]), ("set_add", 7, [3]), ("vote", None, [4])]
+    )
+
+
+async def test_the_other_instance_takes_over_when_the_sender_stops(
+    tmp_path: Path, make: Any, site: FakeSite
+) -> None:
+    path = tmp_path / "outbox.sqlite"
+    holder = make(path, poll_interval=0.01)
+    holder.enqueue("favorite", [1])
+    other = make(path, poll_interval=0.01)
+    async with running(holder):
+        assert await holder.flush(timeout=10)
+        async with running(other):
+            await asyncio.sleep(0.05)
+            assert holder.sending_role and not other.sending_role
+            other.enqueue("favorite", [2])
+            assert await other.flush(timeout=10)  # sent by the holder, seen by the other
+    assert not holder.sending_role
+    async with running(other):
+        other.enqueue("favorite", [3])
+        assert await other.flush(timeout=10)
+        assert other.sending_role
+    assert site.requests() == [
+        ("favorite", None, [1]),
+        ("favorite", None, [2]),
+        ("favorite", None, [3]),
+    ]
+
+
+async def test_a_new_instance_leaves_a_live_senders_request_alone(
+    tmp_path: Path, make: Any, site: FakeSite
+) -> None:
+    path = tmp_path / "outbox.sqlite"
+    release = asyncio.Event()
+    started = asyncio.Event()
+
+    async def slow(action: Action) -> None:
+        started.set()
+        await release.wait()
+        await site(action)
+
+    holder = make(path, sender=slow, poll_interval=0.01)
+    holder.enqueue("favorite", [1])
+    async with running(holder):
+        await started.wait()
+        newcomer = make(path, poll_interval=0.01)
+        assert newcomer.replayed_on_start() == 0
+        assert [a.state for a in newcomer.pending()] == ["sending"]
+        async with running(newcomer):
+            release.set()
+            assert await newcomer.flush(timeout=10)
+    assert site.requests() == [("favorite", None, [1])]
+
+
+async def test_an_action_dropped_by_another_instance_meanwhile_is_not_sent(
+    tmp_path: Path, make: Any, site: FakeSite
+) -> None:
+    path = tmp_path / "outbox.sqlite"
+    one = make(path, poll_interval=0.01)
+    two = make(path, poll_interval=0.01)
+    action = one.enqueue("favorite", [1])
+    kept = one.enqueue("favorite", [2])
+    batch, _ = one._next_batch(0.0)  # planned from what it read...
+    two.drop(action.id)  # ...before the other instance dropped it
+    assert batch is not None
+    await one._send(batch)
+    assert site.calls == []
+    await drain(one)
+    assert site.requests() == [("favorite", None, [2])]
+    assert states(one) == {action.id: "dropped", kept.id: "done"}

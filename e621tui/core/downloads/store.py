@@ -11,10 +11,8 @@ already on disk. The file is private (0600): what you download is your business.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from e621tui.core.downloads.records import (
     batch_from_row,
     item_from_row,
 )
+from e621tui.core.sqlite_file import SqliteFile
 
 _SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -77,7 +76,7 @@ _BATCH_COLUMNS = (
 )
 
 
-class DownloadStore:
+class DownloadStore(SqliteFile):
     """The download queue in one SQLite file (or in memory).
 
     The file and its folder (0700) are created at the first write.
@@ -88,49 +87,8 @@ class DownloadStore:
     """
 
     def __init__(self, path: Path | str, *, wall_clock: Callable[[], float]) -> None:
-        self._memory = str(path) == ":memory:"
-        self._path = Path(path)
         self._wall_clock = wall_clock
-        self._conn: sqlite3.Connection | None = None
-        if self._memory or self._path.exists():
-            self._conn = self._connect()
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._memory:
-            conn = sqlite3.connect(":memory:", isolation_level=None)
-        else:
-            created = not self._path.exists()
-            self._path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            conn = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
-            if created:
-                os.chmod(self._path, 0o600)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.executescript(_SCHEMA)
-        conn.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
-        return conn
-
-    def _writer(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = self._connect()
-        return self._conn
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self._writer()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def close(self) -> None:
-        """Close the database."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        super().__init__(path, schema=_SCHEMA, version=_SCHEMA_VERSION, synchronous="NORMAL")
 
     # -- reads ------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from e621tui.core.images.decode import ThumbError
 from e621tui.core.images.pipeline import (
+    PREVIEW_BOX,
     ImagePipeline,
     ImageRequest,
     PipelineStats,
@@ -10,6 +11,7 @@ from e621tui.core.images.pipeline import (
 )
 
 __all__ = [
+    "PREVIEW_BOX",
     "ImagePipeline",
     "ImageRequest",
     "PipelineStats",

@@ -5,6 +5,12 @@ LRU of decoded, resized images and a disk cache of the raw bytes
 (`cache_dir/<kind>/<md5[:2]>/<md5>`). Downloads use their own client, which never carries
 credentials, and their own concurrency limit, separate from the API request scheduler.
 Decoding lives in `imagedecode`, the disk cache's layout and eviction in `imagecache`.
+
+The memory LRU is bounded by the decoded images' size in bytes (not their count), so a few
+large samples cannot crowd memory the way 300 of them would. Downloads share a small pool of
+slots (8 by default: the static host is not the rate-limited API, but stay polite) in which
+what is on screen (`load`) goes before prefetch (`prefetch`), and a prefetch that scrolls into
+view is promoted.
 """
 
 from __future__ import annotations
@@ -14,7 +20,6 @@ import functools
 import hashlib
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 from PIL import Image
 
+from e621tui.api.tls import ssl_context
 from e621tui.core.images.cache import (
     EVICT_LOW_WATER,
     KINDS,
@@ -35,6 +41,9 @@ from e621tui.core.images.cache import (
     write_cached,
 )
 from e621tui.core.images.decode import FORMATS, ThumbError, decode_image, timed_decode
+from e621tui.core.images.fetch import md5_hex, read_capped, resolve_image_url, strip_credentials
+from e621tui.core.images.memory import MemoryCache
+from e621tui.core.images.slots import PREFETCH, VISIBLE, Slots
 
 if TYPE_CHECKING:
     from e621tui.api.models import Post
@@ -46,6 +55,12 @@ T = TypeVar("T")
 #: Largest body accepted per kind, enforced while streaming.
 MAX_DOWNLOAD_BYTES = {"preview": 8 * 2**20, "sample": 64 * 2**20, "file": 64 * 2**20}
 _MD5_RE = re.compile(r"[0-9a-f]{32}")
+#: Decoded images kept in memory, in bytes (about 3 pages of 256 px previews).
+MEMORY_BYTES = 32 * 2**20
+#: Downloads from the static host at once.
+DOWNLOAD_SLOTS = 8
+#: The pixel box grid thumbnails are decoded into (the early start warms exactly these).
+PREVIEW_BOX = (256, 256)
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,16 @@ class ImagePipeline:
 
     One instance per app; it owns one credential-free `httpx.AsyncClient`. Returned images are
     shared with the memory cache: treat them as read-only.
+
+    Args:
+        user_agent: Sent with every download.
+        cache_dir: The disk cache (None: memory only).
+        max_disk_bytes: The disk cache's cap.
+        memory_bytes: The memory LRU's cap, in bytes of decoded pixels.
+        memory_items: An optional cap on the number of decoded images as well.
+        concurrency: Downloads at once.
+        timeout: Seconds before a download is given up.
+        transport: An httpx transport (tests).
     """
 
     def __init__(
@@ -123,17 +148,17 @@ class ImagePipeline:
         user_agent: str,
         cache_dir: Path | None,
         max_disk_bytes: int = 200 * 2**20,
-        memory_items: int = 300,
-        concurrency: int = 4,
+        memory_bytes: int = MEMORY_BYTES,
+        memory_items: int | None = None,
+        concurrency: int = DOWNLOAD_SLOTS,
         timeout: float = 20.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.stats = PipelineStats()
         self._cache_dir = cache_dir
         self._max_disk_bytes = max_disk_bytes
-        self._memory_items = memory_items
-        self._memory: OrderedDict[tuple[str, str, tuple[int, int]], Image.Image] = OrderedDict()
-        self._semaphore = asyncio.Semaphore(concurrency)
+        self._memory = MemoryCache(memory_bytes, memory_items)
+        self.slots = Slots(concurrency)
         self._inflight: dict[tuple[Any, ...], _Inflight] = {}
         self._base_url: str | None = None
         self._disk_bytes: int | None = None  # running estimate; None until the first scan
@@ -147,7 +172,8 @@ class ImagePipeline:
             timeout=httpx.Timeout(timeout),
             headers={"User-Agent": user_agent},
             transport=transport,
-            event_hooks={"request": [_strip_credentials]},
+            verify=ssl_context() if transport is None else True,
+            event_hooks={"request": [strip_credentials]},
         )
 
     def set_base_url(self, base_url: str) -> None:
@@ -159,7 +185,6 @@ class ImagePipeline:
         key = (req.cache_key, req.kind, _check_box(box))
         image = self._memory.get(key)
         if image is not None:
-            self._memory.move_to_end(key)
             self.stats.memory_hits += 1
         return image
 
@@ -172,14 +197,44 @@ class ImagePipeline:
         if hit is not None:
             return hit
         key = (req.cache_key, req.kind, _check_box(box))
-        return await self._counted(self._shared(("image", *key), lambda: self._decode(req, key)))
+        # If it is queued as a prefetch, it is on screen now: to the front of the queue.
+        self.slots.promote(req.cache_key)
+        return await self._counted(
+            self._shared(("image", *key), lambda: self._decode(req, key, VISIBLE))
+        )
 
-    async def prefetch(self, req: ImageRequest) -> None:
-        """Download into the disk cache without decoding (no-op without a disk cache)."""
+    async def prefetch(
+        self, req: ImageRequest, box: tuple[int, int] | None = None, *, urgent: bool = False
+    ) -> None:
+        """Fetch ahead of need, behind everything on screen (unless ``urgent``).
+
+        Without ``box``: download into the disk cache only (no-op without a disk cache). With
+        ``box``: also decode into the memory cache, so that showing it later costs nothing.
+        ``urgent``: it will be on screen in a moment (the first page at start-up): fetch it
+        with what is on screen already.
+        """
+        priority = VISIBLE if urgent else PREFETCH
+        if box is not None:
+            key = (req.cache_key, req.kind, _check_box(box))
+            if key in self._memory:
+                return
+            if urgent:
+                self.slots.promote(req.cache_key)
+            await self._counted(
+                self._shared(("image", *key), lambda: self._decode(req, key, priority))
+            )
+            return
         path = self._disk_path(req)
         if path is None or await asyncio.to_thread(touch, path):
             return
-        await self._counted(self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req)))
+        await self._counted(
+            self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req, priority))
+        )
+
+    @property
+    def memory_used(self) -> int:
+        """Bytes of decoded pixels held in the memory cache."""
+        return self._memory.used
 
     async def aclose(self) -> None:
         """Stop every download and close the HTTP client."""
@@ -239,9 +294,11 @@ class ImagePipeline:
             entry.task.exception()  # retrieved: no "never retrieved" noise if every caller left
 
     async def _decode(
-        self, req: ImageRequest, key: tuple[str, str, tuple[int, int]]
+        self, req: ImageRequest, key: tuple[str, str, tuple[int, int]], priority: int
     ) -> Image.Image:
-        data, path = await self._shared(("raw", req.cache_key, req.kind), lambda: self._raw(req))
+        data, path = await self._shared(
+            ("raw", req.cache_key, req.kind), lambda: self._raw(req, priority)
+        )
         try:
             image, seconds = await asyncio.to_thread(timed_decode, data, key[2])
         except ThumbError:
@@ -249,9 +306,7 @@ class ImagePipeline:
                 await asyncio.to_thread(unlink_quietly, path)
             raise
         self.stats.decode_seconds += seconds
-        self._memory[key] = image
-        while len(self._memory) > self._memory_items:
-            self._memory.popitem(last=False)
+        self._memory.put(key, image)
         return image
 
     def _disk_path(self, req: ImageRequest) -> Path | None:
@@ -259,7 +314,7 @@ class ImagePipeline:
             return None
         return cache_path(self._cache_dir, req.kind, req.cache_key)
 
-    async def _raw(self, req: ImageRequest) -> tuple[bytes, Path | None]:
+    async def _raw(self, req: ImageRequest, priority: int = VISIBLE) -> tuple[bytes, Path | None]:
         """The image's bytes from the disk cache or the network, and where they are cached."""
         path = self._disk_path(req)
         if path is not None:
@@ -267,60 +322,28 @@ class ImagePipeline:
             if data is not None:
                 self.stats.disk_hits += 1
                 return data, path
-        data = await self._download(req)
+        data = await self._download(req, priority)
         if path is not None and await asyncio.to_thread(write_cached, path, data):
             self._note_written(len(data))
             return data, path
         return data, None
 
-    async def _download(self, req: ImageRequest) -> bytes:
+    async def _download(self, req: ImageRequest, priority: int) -> bytes:
         url = self._resolve(req.url)
         cap = MAX_DOWNLOAD_BYTES[req.kind]
-        async with self._semaphore:
-            try:
-                async with self._client.stream("GET", url) as response:
-                    if response.status_code != 200:
-                        raise ThumbError(f"download failed: HTTP {response.status_code}")
-                    declared = response.headers.get("Content-Length", "")
-                    if declared.isdigit() and int(declared) > cap:
-                        raise ThumbError(f"image too large to download ({_mb(int(declared))})")
-                    chunks: list[bytes] = []
-                    received = 0
-                    async for chunk in response.aiter_bytes():
-                        received += len(chunk)
-                        if received > cap:
-                            raise ThumbError(f"image too large to download (over {_mb(cap)})")
-                        chunks.append(chunk)
-            except httpx.TimeoutException:
-                raise ThumbError("download failed: timed out") from None
-            except httpx.HTTPError as exc:
-                raise ThumbError(f"download failed: {str(exc) or type(exc).__name__}") from None
-        data = b"".join(chunks)
+        async with self.slots.take(priority, req.cache_key):
+            data = await read_capped(self._client, url, cap)
         self.stats.downloads += 1
         self.stats.bytes_downloaded += len(data)
         key = req.cache_key
-        if req.kind == "file" and key == req.md5.lower() and _md5(data) != key:
+        if req.kind == "file" and key == req.md5.lower() and md5_hex(data) != key:
             # Counted, not fatal: truncation is caught by the transport and the decoder, and a
             # picture that decodes is worth showing (the demo site's checksums are synthetic).
             self.stats.checksum_mismatches += 1
         return data
 
     def _resolve(self, url: str) -> str:
-        try:
-            parsed = httpx.URL(url)
-            if parsed.scheme not in ("", "http", "https"):
-                raise ThumbError(f"unsupported image URL scheme: {parsed.scheme}")
-            if not parsed.is_absolute_url:
-                if self._base_url is None:
-                    raise ThumbError("image URL is relative and no site is set")
-                parsed = httpx.URL(self._base_url).join(url)
-        except httpx.InvalidURL:
-            raise ThumbError("invalid image URL") from None
-        if parsed.scheme not in ("http", "https") or not parsed.host:
-            raise ThumbError(f"unsupported image URL scheme: {parsed.scheme or 'none'}")
-        if parsed.userinfo:
-            raise ThumbError("image URL must not contain credentials")
-        return str(parsed)
+        return resolve_image_url(url, self._base_url)
 
     def _note_written(self, size: int) -> None:
         self._written += size
@@ -351,15 +374,6 @@ class ImagePipeline:
             self._evicting = None
 
 
-async def _strip_credentials(request: httpx.Request) -> None:
-    """Belt and braces: nothing the static host is sent may authenticate us."""
-    request.headers.pop("Authorization", None)
-
-
-def _md5(data: bytes) -> str:
-    return hashlib.md5(data, usedforsecurity=False).hexdigest()
-
-
 def _check_box(box: tuple[int, int]) -> tuple[int, int]:
     width, height = box
     if width < 1 or height < 1:
@@ -367,14 +381,11 @@ def _check_box(box: tuple[int, int]) -> tuple[int, int]:
     return (int(width), int(height))
 
 
-def _mb(size: int) -> str:
-    return f"{size / 2**20:.0f} MB"
-
-
 __all__ = [
     "FORMATS",
     "KINDS",
     "MAX_DOWNLOAD_BYTES",
+    "PREVIEW_BOX",
     "ImagePipeline",
     "ImageRequest",
     "PipelineStats",

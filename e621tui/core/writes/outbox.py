@@ -11,6 +11,12 @@ Ordering: actions on the same target (a post's favorite, a post's vote, a set) a
 order they were made; an action waiting to retry holds back only later actions on its target.
 Consecutive adds (or removes) on the same set are merged into requests of up to 320 ids, and
 set edits are paced to stay under the site's 30-per-minute limit (e621-api.md §0.8, §6.4).
+
+Several processes (two windows of e621-tui) share one outbox file. Each may enqueue, retry,
+drop or undo; only the holder of the account's sender role (`SenderLock`, an flock beside the
+file) sends, re-reading the queue from SQLite before every request, so a write enqueued by any
+instance is sent exactly once by whichever holds the role. The others poll the file (its
+``data_version``) to see changes and to take the role over when the holder quits.
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from e621tui.api.errors import ApiError, Dropped, NetworkError, Throttled
+from e621tui.core.writes.lock import SenderLock, lock_path
 from e621tui.core.writes.plan import Batch, Target, build_batch, inverse_of, target_of
 from e621tui.core.writes.store import (
     KINDS,
@@ -42,6 +50,8 @@ favorited" as success and vote with `no_unvote=true`, so that a resend changes n
 """
 
 _WINDOW = 60.0
+#: Seconds between looks at the shared file for other instances' changes and the sender role.
+POLL_INTERVAL = 0.5
 _MAX_BACKOFF = 60.0
 _THROTTLED_BACKOFF = 30.0
 
@@ -65,6 +75,8 @@ class Outbox:
         rng: Source of backoff jitter.
         max_attempts: Retryable failures (except network errors, which retry forever) after
             which an action is marked failed.
+        poll_interval: Real seconds between looks at the file for other instances' changes
+            (not used for an in-memory outbox, which nobody else can see).
     """
 
     def __init__(
@@ -81,6 +93,7 @@ class Outbox:
         wall_clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
         max_attempts: int = 10,
+        poll_interval: float = POLL_INTERVAL,
     ) -> None:
         if set_edits_per_minute < 1 or max_ids_per_request < 1 or max_attempts < 1:
             raise ValueError("set_edits_per_minute, max_ids_per_request, max_attempts must be ≥ 1")
@@ -94,7 +107,15 @@ class Outbox:
         self._on_change = on_change
         self._rng = rng or random.Random()
         self._max_attempts = max_attempts
-        self._replayed = self._store.recover()
+        memory = str(path) == ":memory:"
+        self._lock = SenderLock(None if memory else lock_path(Path(path), account))
+        self._poll = None if memory else poll_interval
+        # Sends left mid-way are resent, unless a live instance is sending them right now.
+        self._replayed = 0
+        if self._lock.try_acquire():
+            self._replayed = self._store.recover()
+            self._lock.release()
+        self._version = self._store.data_version()
         self._wake = asyncio.Event()
         self._changed = asyncio.Event()
         self._not_before: dict[int, float] = {}
@@ -128,6 +149,11 @@ class Outbox:
     def pending_count(self) -> int:
         """How many actions are waiting to be sent or being sent."""
         return self._store.count("pending", "sending")
+
+    @property
+    def sending_role(self) -> bool:
+        """True while this instance is the one that sends (false while another one does)."""
+        return self._running and self._lock.held
 
     # -- user operations --------------------------------------------------------------------
 
@@ -219,6 +245,9 @@ class Outbox:
     async def run(self) -> None:
         """Send pending actions until cancelled; cancelling mid-send leaves the action pending.
 
+        While another instance holds the sender role, this one only watches the shared file
+        (and takes the role when it is free).
+
         Raises:
             RuntimeError: `run` is already running on this outbox.
         """
@@ -228,6 +257,13 @@ class Outbox:
         try:
             while True:
                 self._wake.clear()
+                if not self._lock.held:
+                    if not self._lock.try_acquire():
+                        await self._wait(None)
+                        continue
+                    # The previous sender is gone: what it left mid-send goes again.
+                    self._store.recover()
+                    self._notify()
                 batch, wait_until = self._next_batch(self._clock())
                 if batch is None:
                     await self._wait(wait_until)
@@ -235,6 +271,7 @@ class Outbox:
                     await self._send(batch)
         finally:
             self._running = False
+            self._lock.release()
 
     # The agreed interface takes a timeout so callers (quit, tests) need no wrapper.
     async def flush(self, timeout: float | None = None) -> bool:
@@ -303,21 +340,34 @@ class Outbox:
         return None, wait_until
 
     async def _wait(self, until: float | None) -> None:
-        """Wait until woken by a change, or until the monotonic time `until`."""
-        if until is None:
+        """Wait until woken by a change, until the monotonic time `until`, or the next poll."""
+        if until is None and self._poll is None:
             await self._wake.wait()
             return
-        sleeper = asyncio.ensure_future(self._sleep(until - self._clock()))
-        waker = asyncio.ensure_future(self._wake.wait())
+        waiters: set[asyncio.Future[Any]] = {asyncio.ensure_future(self._wake.wait())}
+        if until is not None:
+            waiters.add(asyncio.ensure_future(self._sleep(until - self._clock())))
+        if self._poll is not None:
+            waiters.add(asyncio.ensure_future(asyncio.sleep(self._poll)))
         try:
-            await asyncio.wait({sleeper, waker}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            sleeper.cancel()
-            waker.cancel()
+            for waiter in waiters:
+                waiter.cancel()
+        self._look_outside()
+
+    def _look_outside(self) -> None:
+        """Notice what other instances committed (their enqueues, our sender's confirmations)."""
+        version = self._store.data_version()
+        if version != self._version:
+            self._version = version
+            self._notify()
 
     async def _send(self, batch: Batch) -> None:
         ids = batch.ids
-        self._store.mark_sending(ids)
+        if not self._store.try_claim(ids):
+            self._notify()  # another instance dropped or changed one meanwhile: plan again
+            return
         self._notify()
         is_set_edit = batch.request.kind in SET_KINDS
         if is_set_edit:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 
 from e621tui.api.client import E621Client
@@ -37,7 +37,7 @@ class WriteService:
     def __init__(
         self,
         client: E621Client,
-        posts: dict[int, Post],
+        posts: MutableMapping[int, Post],
         sets: SetService,
         emit: Callable[[Event], None],
         *,

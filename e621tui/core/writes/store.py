@@ -8,13 +8,12 @@ action itself. All queries are scoped to one account.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
+
+from e621tui.core.sqlite_file import SqliteFile
 
 ActionKind = Literal["favorite", "unfavorite", "vote", "unvote", "set_add", "set_remove"]
 ActionState = Literal["pending", "sending", "failed", "done", "dropped"]
@@ -51,6 +50,10 @@ _COLUMNS = (
     "id, kind, post_ids, set_id, score, previous, state, attempts, error, created_at, account, "
     "progress, undo_of, undone"
 )
+
+
+class _Changed(Exception):
+    """Another instance changed an action between our read and our write."""
 
 
 @dataclass
@@ -109,7 +112,7 @@ def _action_from_row(row: Sequence[Any]) -> Action:
     )
 
 
-class OutboxStore:
+class OutboxStore(SqliteFile):
     """The outbox table of one account in one SQLite file.
 
     The file (and its parent directory, mode 0700) is created at the first write, not before:
@@ -122,61 +125,33 @@ class OutboxStore:
     """
 
     def __init__(self, path: Path | str, *, account: str, wall_clock: Callable[[], float]) -> None:
-        self._memory = str(path) == ":memory:"
-        self._path = Path(path)
         self._account = account
         self._wall_clock = wall_clock
-        self._conn: sqlite3.Connection | None = None
-        if self._memory or self._path.exists():
-            self._conn = self._connect()
+        super().__init__(path, schema=_SCHEMA, version=_SCHEMA_VERSION, synchronous="FULL")
 
     # -- connection -------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        if self._memory:
-            conn = sqlite3.connect(":memory:", isolation_level=None)
-        else:
-            created = not self._path.exists()
-            if not self._path.parent.exists():
-                self._path.parent.mkdir(mode=0o700, parents=True)
-            conn = sqlite3.connect(self._path, isolation_level=None, timeout=5.0)
-            if created:
-                # Which posts a user favorites or votes on is private.
-                os.chmod(self._path, 0o600)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.executescript(_SCHEMA)
-        conn.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
-        return conn
+    def data_version(self) -> int:
+        """A number that changes when another connection (another instance) commits."""
+        conn = self._reader()
+        if conn is None:
+            return 0
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def _writer(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = self._connect()
-        return self._conn
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        conn = self._writer()
-        conn.execute("BEGIN IMMEDIATE")
+    def try_claim(self, ids: Sequence[int]) -> bool:
+        """`claim`, answering False (nothing changed) instead of raising."""
         try:
-            yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-
-    def close(self) -> None:
-        """Close the database connection."""
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            return self.claim(ids)
+        except _Changed:
+            return False
 
     # -- reads ------------------------------------------------------------------------------
 
     def _select(self, where: str, params: Sequence[Any], order: str = "seq") -> list[Action]:
-        if self._conn is None:
+        conn = self._reader()
+        if conn is None:
             return []
-        rows = self._conn.execute(
+        rows = conn.execute(
             f"SELECT {_COLUMNS} FROM actions WHERE account = ? AND {where} ORDER BY {order}",
             (self._account, *params),
         ).fetchall()
@@ -198,10 +173,11 @@ class OutboxStore:
 
     def count(self, *states: ActionState) -> int:
         """How many actions are in any of `states`."""
-        if self._conn is None:
+        conn = self._reader()
+        if conn is None:
             return 0
         marks = ", ".join("?" for _ in states)
-        row = self._conn.execute(
+        row = conn.execute(
             f"SELECT COUNT(*) FROM actions WHERE account = ? AND state IN ({marks})",
             (self._account, *states),
         ).fetchone()
@@ -268,6 +244,23 @@ class OutboxStore:
         """pending -> sending, committed before the request starts."""
         self._update(ids, "state = 'sending'", ())
 
+    def claim(self, ids: Sequence[int]) -> bool:
+        """pending -> sending for all of ``ids`` or none (another instance may have dropped one).
+
+        Returns:
+            True when every action was still pending and is now marked sending (committed).
+        """
+        marks = ", ".join("?" for _ in ids)
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE actions SET state = 'sending', updated_at = ?"
+                f" WHERE account = ? AND state = 'pending' AND id IN ({marks})",
+                (self._wall_clock(), self._account, *ids),
+            )
+            if cursor.rowcount != len(set(ids)):
+                raise _Changed()
+        return True
+
     def back_to_pending(self, ids: Sequence[int]) -> None:
         """sending -> pending without counting an attempt (the send was interrupted)."""
         self._update(ids, "state = 'pending'", ())
@@ -311,7 +304,7 @@ class OutboxStore:
         Returns:
             How many actions are waiting to be sent (pending, including reset ones).
         """
-        if self._conn is None:
+        if self._reader() is None:
             return 0
         with self._transaction() as conn:
             conn.execute(

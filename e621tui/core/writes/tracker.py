@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 
 from e621tui.api.client import E621Client
 from e621tui.api.models import Post, SetChoice
@@ -62,7 +62,7 @@ class WriteTracker:
     def __init__(
         self,
         client: E621Client,
-        posts: dict[int, Post],
+        posts: MutableMapping[int, Post],
         sets: SetService,
         emit: Callable[[Event], None],
     ) -> None:
@@ -71,6 +71,9 @@ class WriteTracker:
         self._sets = sets
         self._emit = emit
         self._failed_seen: set[int] = set()
+        # Posts with a write on its way are held here, so that the session's registry (which
+        # holds posts only while something shows them) keeps their optimistic state.
+        self._pinned: dict[int, Post] = {}
         self.outbox: Outbox | None = None
 
     def has_pending(self, post_id: int) -> bool:
@@ -87,6 +90,8 @@ class WriteTracker:
         changed: set[int] = set()
         for post_id in action.post_ids:
             post = self._posts.get(post_id)
+            if post is not None and action.kind not in ("set_add", "set_remove") and not reverse:
+                self._pinned[post_id] = post
             if action.kind in ("favorite", "unfavorite") and post is not None:
                 want = action.kind == "favorite"
                 if reverse:
@@ -154,6 +159,10 @@ class WriteTracker:
             reason = action.error or "refused by the site"
             text = f"could not {describe(action, self._sets.my_sets)}: {reason}"
             self._emit(WriteFailed(text))
+        if self._pinned:
+            waiting = {i for a in outbox.pending() for i in a.post_ids}
+            for post_id in [i for i in self._pinned if i not in waiting]:
+                del self._pinned[post_id]
         self._emit(WritesChanged(outbox.pending_count(), len(failed)))
 
 

@@ -138,10 +138,20 @@ class GridScreen(PostViewScreen):
             return  # the user moved on: drop the stale result
         await self._show(page, cursor)
 
+    def show_later(self, page: Page, cursor: int = 0, *, keep: int | None = None) -> None:
+        """Show a page in a worker (a newer call replaces one still running).
+
+        Dropped if the screen switched feeds before the worker ran (e.g. a page turn queued
+        just before a new search).
+        """
+        self._show_worker(page, cursor, keep, self.generation)
+
     @work(group="show", exclusive=True, exit_on_error=False)
-    async def show_later(self, page: Page, cursor: int = 0, *, keep: int | None = None) -> None:
-        """Show a page in a worker (a newer call replaces one still running)."""
-        await self._show(page, cursor, keep=keep)
+    async def _show_worker(
+        self, page: Page, cursor: int, keep: int | None, generation: int
+    ) -> None:
+        if generation == self.generation:
+            await self._show(page, cursor, keep=keep)
 
     async def _show(self, page: Page, cursor: int = 0, *, keep: int | None = None) -> None:
         """Show ``page`` with the cursor on ``cursor`` (-1: last), or on post ``keep``."""

@@ -27,9 +27,9 @@ from e621tui.terminal.decide import Mode
 from e621tui.terminal.layer import PictureLayer
 from e621tui.ui.graphics.renderers import Picture, PictureCache, Renderer
 from e621tui.ui.graphics.slots import sync_pictures
+from e621tui.ui.grid_layout import Geometry
 from e621tui.ui.widgets.cell_state import CellState, caption, image_args
 from e621tui.ui.widgets.grid_draw import CellPainter, CellView, palette_of
-from e621tui.ui.widgets.grid_layout import Geometry
 from e621tui.ui.widgets.grid_pictures import GridPictures
 from e621tui.ui.widgets.image import ImageSource, fallback_renderer
 

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from e621tui.ui.graphics.cells import blank
 from e621tui.ui.graphics.renderers import Picture, Renderer
-from e621tui.ui.widgets.grid_layout import Geometry
+from e621tui.ui.grid_layout import Geometry
 
 if TYPE_CHECKING:
     from textual.widget import Widget

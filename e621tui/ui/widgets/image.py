@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from PIL import Image as PILImage
 from textual import work
 
-from e621tui.core.images import ImageRequest, ThumbError
+from e621tui.core.images import PREVIEW_BOX, ImageRequest, ThumbError
 from e621tui.terminal.decide import Mode, explicit
 from e621tui.terminal.layer import PictureLayer
 from e621tui.ui.graphics.renderers import (
@@ -74,7 +74,7 @@ class ImageView(PictureView):
         images: ImageSource,
         graphics: str,
         placeholder: str = "",
-        box: tuple[int, int] = (256, 256),
+        box: tuple[int, int] = PREVIEW_BOX,
         renderer: Renderer | None = None,
         layer: PictureLayer | None = None,
         cache: PictureCache | None = None,
