@@ -50,6 +50,7 @@ class Turn:
     drawn_ms: float
     quiet_ms: float
     bytes_out: int
+    bytes_drawn: int
     waited: int
 
 
@@ -105,8 +106,10 @@ class Pane:
             return 0
 
     def bursts(self, until: float) -> list[tuple[float, str]]:
-        """(time, screen) after each burst of output, until ``until`` (monotonic)."""
+        """(time, screen) after each burst of output, until ``until`` (monotonic); the log's
+        size after each burst is in `sizes`."""
         found: list[tuple[float, str]] = []
+        self.sizes: dict[float, int] = {}
         size, last = self.size(), None
         self.first: float | None = None
         while time.monotonic() < until:
@@ -116,10 +119,12 @@ class Pane:
                 self.first = self.first or now
             elif last is not None and now - last >= QUIET:
                 found.append((last, self.screen()))
+                self.sizes[last] = current
                 last = None
             time.sleep(POLL)
         if last is not None:
             found.append((last, self.screen()))
+            self.sizes[last] = self.size()
         return found
 
     def wait(self, cond, timeout: float = 30) -> str:  # type: ignore[no-untyped-def]
@@ -191,6 +196,7 @@ def run(args: argparse.Namespace) -> list[Turn]:
                         drawn_ms=(drawn - pressed) * 1000,
                         quiet_ms=(quiet - pressed) * 1000,
                         bytes_out=pane.size() - before,
+                        bytes_drawn=pane.sizes.get(drawn, pane.size()) - before,
                         waited=page_requests(server, pressed, end, current),
                     )
                 )
@@ -224,7 +230,9 @@ def main() -> int:
         f"max {max(ids) if ids else float('nan'):.0f} ms ({len(turns) - len(ids)} missing)\n"
         f"  drawn     median {statistics.median(drawn):.0f} ms, max {max(drawn):.0f} ms\n"
         f"  first byte median {statistics.median(first) if first else float('nan'):.0f} ms\n"
-        f"  bytes     median {statistics.median(sizes):,.0f}, max {max(sizes):,}\n"
+        f"  bytes     median {statistics.median(sizes):,.0f}, max {max(sizes):,} (in the "
+        f"{args.every} s after `n`); until drawn: median "
+        f"{statistics.median(t.bytes_drawn for t in turns):,.0f}\n"
         f"  waited on the network: {sum(1 for t in turns if t.waited)} of {len(turns)}"
     )
     print("  per turn (drawn ms):", " ".join(f"{d:.0f}" for d in drawn))

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import msgspec
 from textual import work
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
@@ -46,6 +47,7 @@ from e621tui.ui.dialogs.help import HelpDialog, collect_bindings
 from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
 from e621tui.ui.dialogs.writes import WritesDialog
 from e621tui.ui.graphics.setup import Graphics, PictureKit, forced_graphics
+from e621tui.ui.graphics.slots import screens_in_view
 from e621tui.ui.messages import (
     AppStatus,
     MembershipUpdated,
@@ -244,11 +246,11 @@ class E621App(App[None]):
         for screen in self._screens_in_view():
             screen.post_message(StatusUpdated(status))
 
-    def _screens_in_view(self) -> list[PostViewScreen]:
-        """The post screens the user sees (the top one, or the ones under a dialog). The others
-        catch up when they come back (`on_screen_resume`): in Textual 8 a screen that repaints
-        while hidden makes every later message to it repaint the whole screen on top."""
-        return [s for s in self.screen_stack if isinstance(s, PostViewScreen) and s.is_current]
+    def _screens_in_view(self) -> list[Screen[Any]]:
+        """The screens the user sees (the top one, and those under dialogs). The others catch
+        up when they come back (`on_screen_resume`): in Textual 8 a screen that repaints while
+        hidden makes every later message to it repaint the whole screen on top of it."""
+        return screens_in_view(self)
 
     def change_settings(self, **changes: Any) -> bool:
         """Change settings for this run and in the config file; False (said) if it failed."""

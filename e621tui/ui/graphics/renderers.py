@@ -96,6 +96,11 @@ class Renderer:
     def release(self, picture: Picture) -> None:
         """The picture will not be shown again (free it in the terminal)."""
 
+    def preload(self, picture: Picture) -> bool:
+        """Send the picture to the terminal before it is shown, if the mode stores pictures
+        (kitty): showing it later costs no transmission. True if something was queued."""
+        return False
+
 
 class HalfcellRenderer(Renderer):
     """Half blocks: the cells are the picture."""
@@ -140,16 +145,22 @@ class _KittyBase(Renderer):
                     self.layer.queue(kitty.delete_image(old, wrap=self.wrap))
         return image_id
 
-    def _ensure_sent(self, picture: Picture) -> None:
-        """Queue the transmission before the first frame that shows the picture."""
+    def _ensure_sent(self, picture: Picture) -> bool:
+        """Queue the transmission before the first frame that shows the picture (True if it
+        had not been sent)."""
         with self._lock:
             if picture.image_id in self._sent or self.layer is None:
-                return
+                return False
             if self.ids.get(picture.key) != picture.image_id:
                 picture.image_id = self._assign(picture.key)  # evicted meanwhile: new id
                 self._encode(picture)
             self._sent.add(picture.image_id)
             self.layer.queue(picture.transmit)
+            return True
+
+    def preload(self, picture: Picture) -> bool:
+        """Transmit now (stored under its id; nothing is shown until its cells are)."""
+        return picture.mode == self.mode and self._ensure_sent(picture)
 
     def _encode(self, picture: Picture) -> None:
         """Build the transmission (and cells) for the picture's current id."""

@@ -5,6 +5,7 @@ caption, and the cursor as a heavier, brighter frame. Everything but the picture
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 from e621tui.ui.graphics.cells import blank
 from e621tui.ui.graphics.renderers import Picture, Renderer
@@ -139,6 +141,40 @@ class CellPainter:
             return [blank(self.inner, base)]
         text = lines[row - top].center(self.inner)[: self.inner]
         return [Segment(text, self.palette.placeholder)]
+
+    def grid_line(
+        self, y: int, top_row: int, items: int, view: Callable[[int], CellView], width: int
+    ) -> Strip:
+        """Line ``y`` of the grid: every cell's line, then the scroll indicator."""
+        g = self.geometry
+        base = self.palette.base
+        row_in_view, dy = divmod(y, g.cell_height)
+        whole = row_in_view < g.rows  # a row cut by the bottom edge shows no pictures
+        first = (top_row + row_in_view) * g.columns
+        segments: list[Segment] = [Segment(" " * g.left, base)] if g.left else []
+        for index in range(first, first + g.columns):
+            if index < items:
+                segments += self.line(view(index), dy, pictures=whole)
+            else:
+                segments += self.blank_cell()
+        used = g.left + g.columns * g.cell_width
+        if width - 1 > used:
+            segments.append(Segment(" " * (width - 1 - used), base))
+        segments.append(self.scroll_column(y, top_row, items))
+        return Strip(segments).crop_extend(0, width, base)
+
+    def placed(
+        self, pictures: list[tuple[int, Picture]], top_row: int
+    ) -> list[tuple[Picture, int, int]]:
+        """(picture, x, y) in the widget for the (cell index, picture) pairs in view."""
+        out = []
+        for index, picture in pictures:
+            if picture.cols > self.inner:
+                continue
+            x, y = self.geometry.cell_origin(index, top_row)
+            dx, dy = self.picture_offset(picture)
+            out.append((picture, x + dx, y + dy))
+        return out
 
     def picture_offset(self, picture: Picture) -> tuple[int, int]:
         """Where a picture's top-left cell is inside its cell."""

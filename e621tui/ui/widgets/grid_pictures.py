@@ -23,6 +23,9 @@ PREVIEW_BOX = (256, 256)
 #: Pictures prepared at once (the downloads have their own, smaller bound).
 CONCURRENCY = 4
 MAX_ERRORS = 512
+#: Pictures sent to the terminal per frame ahead of a page turn (kitty), and the pause between.
+PRELOAD_BATCH = 6
+PRELOAD_PAUSE = 0.05
 
 RGB = tuple[int, int, int]
 PictureKey = tuple[str, str, tuple[int, int]]
@@ -64,6 +67,30 @@ class GridPictures:
     def error(self, request: ImageRequest) -> str | None:
         """Why the picture could not be loaded, if it could not."""
         return self._errors.get(request.cache_key)
+
+    def pending(self, requests: Sequence[ImageRequest | None], box: tuple[int, int]) -> int:
+        """How many of ``requests`` are neither prepared nor known to be missing."""
+        return sum(
+            1
+            for r in requests
+            if r is not None and self.get(r, box) is None and self.error(r) is None
+        )
+
+    async def preload(
+        self, requests: Sequence[ImageRequest], box: tuple[int, int], flush: Callable[[], None]
+    ) -> None:
+        """Send prepared pictures to the terminal before they are shown (kitty stores them),
+        a few per frame: ``flush`` makes a frame, which carries what the layer queued."""
+        queued = 0
+        for request in requests:
+            picture = self.get(request, box)
+            if picture is not None and self.renderer.preload(picture):
+                queued += 1
+                if queued % PRELOAD_BATCH == 0:
+                    flush()
+                    await asyncio.sleep(PRELOAD_PAUSE)
+        if queued % PRELOAD_BATCH:
+            flush()
 
     async def prepare(
         self, request: ImageRequest, box: tuple[int, int], background: RGB
