@@ -362,13 +362,31 @@ def make_renderer(decision: Decision, layer: PictureLayer | None = None) -> Rend
     return _RENDERERS[decision.mode](decision, layer)
 
 
-class PictureCache:
-    """Prepared pictures by key, bounded; evicted ones are released in the terminal."""
+#: Rough bytes a ready cell (segment, style, colours) costs (half-cell, placeholders).
+_CELL_BYTES = 500
 
-    def __init__(self, renderer: Renderer, capacity: int = 256) -> None:
+
+def picture_bytes(picture: Picture) -> int:
+    """About how much memory ``picture`` holds (pixels, encoded data, ready cells)."""
+    size = len(picture.sixel) + len(picture.transmit) + sum(len(c) for c in picture.crops.values())
+    if picture.image is not None:
+        size += picture.image.width * picture.image.height * len(picture.image.getbands())
+    return size + sum(len(line) for line in picture.lines) * _CELL_BYTES
+
+
+class PictureCache:
+    """Prepared pictures by key, bounded by count and by bytes; evicted ones are released in
+    the terminal (kitty deletes them)."""
+
+    def __init__(
+        self, renderer: Renderer, capacity: int = 256, max_bytes: int = 64 * 2**20
+    ) -> None:
         self.renderer = renderer
         self.capacity = capacity
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._items: OrderedDict[Hashable, Picture] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
 
     def get(self, key: Hashable) -> Picture | None:
         """The picture for ``key`` (recently used), or None."""
@@ -378,11 +396,19 @@ class PictureCache:
         return picture
 
     def put(self, picture: Picture) -> None:
-        """Keep ``picture``; release the least recently used beyond capacity."""
-        self._items[picture.key] = picture
-        self._items.move_to_end(picture.key)
-        while len(self._items) > self.capacity:
-            _, old = self._items.popitem(last=False)
+        """Keep ``picture``; release the least recently used beyond the bounds (never the
+        one just put)."""
+        key = picture.key
+        self.bytes -= self._sizes.pop(key, 0)
+        self._items[key] = picture
+        self._items.move_to_end(key)
+        self._sizes[key] = picture_bytes(picture)
+        self.bytes += self._sizes[key]
+        while len(self._items) > 1 and (
+            len(self._items) > self.capacity or self.bytes > self.max_bytes
+        ):
+            old_key, old = self._items.popitem(last=False)
+            self.bytes -= self._sizes.pop(old_key, 0)
             self.renderer.release(old)
 
     def __len__(self) -> int:
@@ -399,5 +425,6 @@ __all__ = [
     "SixelRenderer",
     "make_layer",
     "make_renderer",
+    "picture_bytes",
     "prepare_picture",
 ]

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
 
     from e621tui.ui.graphics.renderers import PictureCache, Renderer
 
-#: Prepared pictures kept per mode (about three pages of thumbnails and a few post pictures).
+#: Prepared pictures kept per mode (about three pages of thumbnails and a few post pictures),
+#: and the memory they may hold.
 CACHE_PICTURES = 200
+CACHE_BYTES = 32 * 2**20
 
 
 @dataclass
@@ -95,7 +97,7 @@ class Graphics:
             else:
                 renderer, layer = make_renderer(replace(self.decision, mode=wanted)), None
             kit = self._kits[wanted] = PictureKit(
-                renderer, layer, PictureCache(renderer, CACHE_PICTURES)
+                renderer, layer, PictureCache(renderer, CACHE_PICTURES, CACHE_BYTES)
             )
         return kit
 
@@ -160,6 +162,7 @@ def forced_graphics(mode: str, *, cell_px: tuple[int, int] | None = None) -> Gra
 
 
 __all__ = [
+    "CACHE_BYTES",
     "CACHE_PICTURES",
     "Graphics",
     "PictureKit",
