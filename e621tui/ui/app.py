@@ -48,6 +48,7 @@ from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
 from e621tui.ui.dialogs.writes import WritesDialog
 from e621tui.ui.graphics.setup import Graphics, PictureKit, forced_graphics
 from e621tui.ui.graphics.slots import screens_in_view
+from e621tui.ui.idle_gc import IdleCollector
 from e621tui.ui.messages import (
     AppStatus,
     MembershipUpdated,
@@ -127,6 +128,8 @@ class E621App(App[None]):
         self._last_warning = ("", 0.0)
         self._last_report = ("", 0.0)
         self._status_pending = False
+        self.idle_gc = IdleCollector(self)
+        """Full garbage collections when the screen has settled, not during a page turn."""
 
     # ---- start-up and shut-down ----------------------------------------------------------
 
@@ -135,6 +138,7 @@ class E621App(App[None]):
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
         self._style_for_graphics()
+        self.idle_gc.start()
         self.session.subscribe(self._on_session_event)
         self.session.writes.start()
         query = self.start.value if self.start.kind == "search" else ""
@@ -188,6 +192,7 @@ class E621App(App[None]):
 
     async def on_unmount(self) -> None:
         """Close connections; pending writes stay on disk for next time."""
+        self.idle_gc.stop()
         if self._on_session_event in self.session.listeners:
             self.session.listeners.remove(self._on_session_event)
         await self.session.close()

@@ -178,6 +178,7 @@ class GridScreen(PostViewScreen):
         self.update_status()
         self._refresh_paging()
         self._prefetch_next()
+        self.e621_app.idle_gc.soon()  # collect while the reader looks at the page
         self.e621_app.first_page_shown.set()
 
     def _prefetch_next(self) -> None:

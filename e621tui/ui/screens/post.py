@@ -116,6 +116,7 @@ class PostScreen(PostViewScreen):
         self.details.show(post, self.post_context(post), self.pool_name)
         self.update_status()
         self.refresh_bindings()
+        self.e621_app.idle_gc.soon()
 
     def _swap_image(self, post: Post) -> None:
         if self._image is not None:
