@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.demo:
             from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
 
-            server = DevServer(port=0).start()
+            server = DevServer(port=0, media=True, media_in_background=True).start()
             tmp = tempfile.TemporaryDirectory(prefix="e621-tui-demo-")
             the_plan.base_url = server.base_url
             the_plan.username = DEMO_USERNAME
@@ -229,8 +229,9 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
         site_name=the_plan.site_label,
     )
     _apply_download_settings(
-        options, settings, demo_dir=the_plan.data.parent if args.demo else None
-    )
+        options, settings, demo_dir=the_plan.data.parent if args.demo else None,
+        notices=the_plan.notices,
+    )  # fmt: skip
     session = Session(options)
     start = _start_target(args)
     prelude = Prelude()
@@ -250,7 +251,6 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
                 start=start,
                 keymap=settings.keymap,
                 site_label=the_plan.site_label,
-                download_dir=options.download_dir,
                 credentials=None if args.demo else CredentialStore(),
                 settings=settings,
                 save_config=None if args.demo else partial(_save_config, the_plan),
@@ -303,17 +303,31 @@ def _save_config(the_plan: Plan, **changes: object) -> None:
 
 
 def _apply_download_settings(
-    options: SessionOptions, settings: Settings, *, demo_dir: Path | None
+    options: SessionOptions, settings: Settings, *, demo_dir: Path | None, notices: list[str]
 ) -> None:
-    """Download folder and name templates (the demo keeps its files in its temporary dir)."""
+    """Download folder and name templates (the demo keeps its files in its temporary dir).
+
+    A template that cannot be used is reported as a notice and the default one is kept.
+    """
+    from e621tui.core.downloads import check_template
+
     if demo_dir is not None:
         options.download_dir = demo_dir / "downloads"
     elif settings.download_dir:
         options.download_dir = Path(settings.download_dir).expanduser()
-    if settings.download_template:
-        options.download_template = settings.download_template
-    if settings.pool_template:
-        options.pool_template = settings.pool_template
+    for key, text, default in (
+        ("download_template", settings.download_template, options.download_template),
+        ("pool_template", settings.pool_template, options.pool_template),
+    ):
+        if not text:
+            continue
+        problem = check_template(text)
+        if problem is not None:
+            notices.append(f"config {key}: {problem}; using the default {default}")
+        elif key == "download_template":
+            options.download_template = text
+        else:
+            options.pool_template = text
 
 
 if __name__ == "__main__":

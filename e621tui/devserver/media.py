@@ -22,7 +22,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import multiprocessing
+import pickle
 import random
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image
@@ -50,6 +54,10 @@ _VIDEO_HEADERS = {
     "webm": b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04webm",
     "mp4": b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom",
 }
+#: Files made elsewhere (`files_from_a_child`), taken before anything is generated here.
+_PREPARED: dict[tuple[object, ...], bytes] = {}
+#: While not None, every file generated here is also put in it (in the child process).
+_RECORD: dict[tuple[object, ...], bytes] | None = None
 _ARTISTS = ("mossbrush", "tidewalker", "amber_quill", "pixelpaws", "lumen_fox", "copperleaf")
 _GENERAL = ("solo", "smile", "looking_at_viewer", "outside", "sitting", "simple_background")
 
@@ -57,6 +65,19 @@ _GENERAL = ("solo", "smile", "looking_at_viewer", "outside", "sitting", "simple_
 @functools.lru_cache(maxsize=512)
 def picture_bytes(seed: str, width: int, height: int, ext: str) -> bytes:
     """A deterministic picture with some noise (so it does not compress to nothing)."""
+    return _made(("picture", seed, width, height, ext), _picture, seed, width, height, ext)
+
+
+def _made(key: tuple[object, ...], make: Callable[..., bytes], *args: object) -> bytes:
+    body = _PREPARED.pop(key, None)
+    if body is None:
+        body = make(*args)
+    if _RECORD is not None:
+        _RECORD[key] = body
+    return body
+
+
+def _picture(seed: str, width: int, height: int, ext: str) -> bytes:
     key = hashlib.md5(seed.encode()).hexdigest()
     image = draw_picture(int(key[:6], 16) % 100_000, key, width, height)
     noise = Image.frombytes("L", (width, height), random.Random(seed).randbytes(width * height))
@@ -74,6 +95,10 @@ def picture_bytes(seed: str, width: int, height: int, ext: str) -> bytes:
 @functools.lru_cache(maxsize=32)
 def animation_bytes(seed: str, width: int, height: int, ext: str) -> bytes:
     """An animated gif or png of three frames."""
+    return _made(("animation", seed, width, height, ext), _animation, seed, width, height, ext)
+
+
+def _animation(seed: str, width: int, height: int, ext: str) -> bytes:
     key = hashlib.md5(seed.encode()).hexdigest()
     frames = [draw_picture(7, key, width, height, frame) for frame in range(3)]
     out = io.BytesIO()
@@ -170,15 +195,20 @@ def add_real_posts(
     ext: str = "jpg",
     seed: str = "media",
     ids: _Ids | None = None,
+    reindex: bool = True,
 ) -> list[int]:
-    """Add `count` pictures with real files (newest posts); return their ids, oldest first."""
+    """Add `count` pictures with real files (newest posts); return their ids, oldest first.
+
+    ``reindex=False`` leaves the id order and tag counts to the caller (who adds more).
+    """
     ids = ids or _ids(state)
     added = []
     for n in range(count):
         body = picture_bytes(f"{seed}:{n}", width, height, ext)
         post = _add_post(state, ids, body, ext=ext, size=(width, height), tags=_picture_tags(n))
         added.append(post.id)
-    _reindex(state)
+    if reindex:
+        _reindex(state)
     return added
 
 
@@ -191,7 +221,7 @@ def add_media(state: DemoState) -> None:
     """Add the real-file posts, pools and set described above (ids in `state.special`)."""
     ids = _ids(state)
     special = state.special
-    pool_ids = add_real_posts(state, 15, seed="media-pool", ids=ids)
+    pool_ids = add_real_posts(state, 15, seed="media-pool", ids=ids, reindex=False)
     rng = random.Random("media-pool-order")
     order = list(pool_ids)
     rng.shuffle(order)
@@ -292,6 +322,51 @@ def add_media(state: DemoState) -> None:
     _reindex(state)
 
 
+def files_from_a_child() -> Callable[[], None]:
+    """Start making the files `add_media` needs in a forked process (the other CPU core).
+
+    The files depend on their seeds only, not on the rest of the demo data, so the child
+    makes them over a small state of its own while this process generates the real one.
+    Returns a function that waits for them (call it from a thread); `add_media` then takes
+    them instead of drawing and encoding ~0.3 s of pictures under the GIL. Where forking is
+    not safe (not Linux) or fails, the returned function does nothing and `add_media` makes
+    the files itself.
+    """
+    if sys.platform != "linux":
+        return lambda: None
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_make_files, args=(sender,), daemon=True)
+    try:
+        child.start()
+    except OSError:
+        return lambda: None
+    sender.close()
+
+    def wait() -> None:
+        try:
+            files = pickle.loads(receiver.recv_bytes())
+        except (EOFError, OSError, pickle.UnpicklingError):
+            files = {}  # the child died: add_media makes the files here instead
+        finally:
+            receiver.close()
+            child.join(5)
+        _PREPARED.update(files)
+
+    return wait
+
+
+def _make_files(sender: multiprocessing.connection.Connection) -> None:
+    """In the forked child: run `add_media` over a small state, send the files it made."""
+    from e621tui.devserver.generate import generate
+
+    global _RECORD
+    _RECORD = {}
+    add_media(generate(621, 60))
+    sender.send_bytes(pickle.dumps(_RECORD, protocol=pickle.HIGHEST_PROTOCOL))
+    sender.close()
+
+
 __all__ = [
     "HOSTILE_ARTISTS",
     "HOSTILE_POOL_NAME",
@@ -299,6 +374,7 @@ __all__ = [
     "add_media",
     "add_real_posts",
     "animation_bytes",
+    "files_from_a_child",
     "picture_bytes",
     "video_bytes",
 ]

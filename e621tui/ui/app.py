@@ -1,7 +1,8 @@
 """The Textual app: its life, navigation between screens, key bindings and session events.
 
-Actions on posts live in `PostActions` and account actions in `AccountActions`, controllers the
-app owns; each binding's action here delegates to them in one line. (The file is a little over
+Actions on posts live in `PostActions`, account actions in `AccountActions`, downloads in
+`DownloadActions` and playing / full-screen pictures in `MediaActions`: controllers the app owns;
+each binding's action here delegates to them in one line. (The file is a little over
 400 lines because of those one-line actions: each app-wide key's handler stays findable here.)
 """
 
@@ -12,7 +13,6 @@ import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import msgspec
@@ -26,6 +26,8 @@ from e621tui.api.errors import ApiError, Dropped
 from e621tui.api.limiter import Priority
 from e621tui.api.models import Post
 from e621tui.core.events import (
+    BatchFinished,
+    DownloadsChanged,
     Event,
     LoginChanged,
     MembershipChanged,
@@ -39,6 +41,8 @@ from e621tui.core.session import Session
 from e621tui.settings.config import GRAPHICS_MODES, ConfigError, Settings
 from e621tui.text.sanitize import one_line
 from e621tui.ui.actions.account import AccountActions, KeyStore
+from e621tui.ui.actions.downloads import DownloadActions
+from e621tui.ui.actions.media import MediaActions
 from e621tui.ui.actions.posts import PostActions
 from e621tui.ui.bindings import APP_BINDINGS
 from e621tui.ui.commands import E621Commands
@@ -97,7 +101,6 @@ class E621App(App[None]):
         keymap: dict[str, str] | None = None,
         site_label: str = "e621",
         url_opener: Callable[[str], bool] = open_in_browser,
-        download_dir: Path | None = None,
         credentials: KeyStore | None = None,
         settings: Settings | None = None,
         save_config: SaveConfig | None = None,
@@ -118,10 +121,10 @@ class E621App(App[None]):
         self.keymap_overrides = dict(keymap or {})
         self.site_label = site_label
         self.notices = list(notices or [])
-        self.post_actions = PostActions(
-            self, url_opener=url_opener, download_dir=download_dir or Path.home() / "Downloads"
-        )
+        self.post_actions = PostActions(self, url_opener=url_opener)
         self.account_actions = AccountActions(self, credentials=credentials)
+        self.download_actions = DownloadActions(self)
+        self.media_actions = MediaActions(self)
         self.network_trouble: str | None = None
         self.login_checked = asyncio.Event()
         self.first_page_shown = asyncio.Event()
@@ -141,6 +144,7 @@ class E621App(App[None]):
         self.idle_gc.start()
         self.session.subscribe(self._on_session_event)
         self.session.writes.start()
+        self.download_actions.start()
         query = self.start.value if self.start.kind == "search" else ""
         self.push_screen(SearchScreen(query))
         if self.start.kind == "pool":
@@ -224,6 +228,8 @@ class E621App(App[None]):
                 self._resend_now()
         elif isinstance(event, QueueChanged):
             self.broadcast_status(soon=True)
+        elif isinstance(event, DownloadsChanged | BatchFinished):
+            self.download_actions.on_event(event)
 
     def _resend_now(self) -> None:
         """The site answers again: pending writes need not sit out their backoff."""
@@ -235,9 +241,12 @@ class E621App(App[None]):
                 outbox.retry(action.id)
 
     def app_status(self) -> AppStatus:
-        """Site, safe mode, login, active set, writes, network state and the graphics mode."""
+        """Site, login, active set, writes, downloads, network state and the graphics mode."""
         graphics = graphics_part(self.pictures.decision, self.graphics)
-        return app_status(self.session, self.site_label, self.network_trouble, graphics)
+        summary = self.download_actions.summary
+        return app_status(
+            self.session, self.site_label, self.network_trouble, graphics, downloads=summary
+        )
 
     def broadcast_status(self, *, soon: bool = False) -> None:
         """Send every screen the app's state; ``soon`` coalesces a burst into one update."""
@@ -403,16 +412,20 @@ class E621App(App[None]):
         self.post_actions.undo()
 
     def action_open_browser(self) -> None:
-        """Open the focused post's page in a web browser."""
-        self.post_actions.open_browser()
+        """Play the focused video or animation in mpv, or open the post's page."""
+        self.media_actions.open()
 
     def action_copy_link(self) -> None:
         """Copy the focused post's link."""
         self.post_actions.copy_link()
 
     def action_download(self) -> None:
-        """Download the originals of the target posts."""
-        self.post_actions.download()
+        """Queue the originals of the target posts."""
+        self.download_actions.queue_targets()
+
+    def action_downloads(self) -> None:
+        """Show the download queue."""
+        self.download_actions.show_queue()
 
     # ---- account actions (`AccountActions`) ----------------------------------------------
 

@@ -77,6 +77,7 @@ class E621Commands(Provider):
                 ]
         else:
             commands.append(("account: Log in", "Username and API key", app.action_login))
+        commands += app.download_actions.commands(self.screen)
         return commands
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:

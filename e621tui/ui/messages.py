@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from e621tui.core.downloads.events import DownloadSummary, ItemView
+
 
 @dataclass(frozen=True)
 class StatusPart:
@@ -40,4 +42,20 @@ class StatusUpdated(Message):
     status: AppStatus
 
 
-__all__ = ["AppStatus", "MembershipUpdated", "PostsUpdated", "StatusPart", "StatusUpdated"]
+@dataclass
+class DownloadsUpdated(Message):
+    """The download queue changed (coalesced: at most a few times a second)."""
+
+    summary: DownloadSummary
+    items: tuple[ItemView, ...]
+    """The items that changed since the last message (others may have been added)."""
+
+
+__all__ = [
+    "AppStatus",
+    "DownloadsUpdated",
+    "MembershipUpdated",
+    "PostsUpdated",
+    "StatusPart",
+    "StatusUpdated",
+]

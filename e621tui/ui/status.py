@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from e621tui.core.downloads import DownloadSummary, format_bytes, format_duration
 from e621tui.core.session import Session
 from e621tui.terminal.decide import Decision, Mode
 from e621tui.text.sanitize import one_line
@@ -35,10 +36,20 @@ def app_status(
     site_label: str,
     network_trouble: str | None,
     graphics: StatusPart | None = None,
+    downloads: DownloadSummary | None = None,
 ) -> AppStatus:
-    """Site, safe mode, login, active set, writes, queued requests, network trouble and the
-    graphics mode."""
-    parts = [StatusPart(site_label, "bold")]
+    """Site, safe mode, login, active set, writes, queued requests, downloads, network trouble
+    and the graphics mode.
+
+    ``downloads`` is the newest summary the queue sent (None: nothing to say yet). While
+    files download their part comes first, so that a narrow terminal still shows it.
+    """
+    parts: list[StatusPart] = []
+    if downloads is not None:
+        part = downloads_part(downloads)
+        if part is not None:
+            parts.append(part)
+    parts.append(StatusPart(site_label, "bold"))
     if session.options.safe_mode:
         parts.append(StatusPart("safe", "green"))
     if session.user is not None:
@@ -67,4 +78,24 @@ def app_status(
     return tuple(parts)
 
 
-__all__ = ["app_status", "graphics_part"]
+def downloads_part(summary: DownloadSummary) -> StatusPart | None:
+    """``⇣4/18 · 2.1 MB/s · 0:42`` while batches are open (None when there is nothing to do)."""
+    if summary.blocked:
+        return StatusPart(f"⇣ waiting: {one_line(summary.blocked, 50)}", "yellow")
+    if not summary.files:
+        return None
+    finished = summary.done + summary.failed + summary.cancelled
+    parts = [f"⇣{finished}/{summary.files}"]
+    if summary.active and summary.speed is not None:
+        parts.append(f"{format_bytes(summary.speed)}/s")
+        if summary.eta is not None and not summary.unknown_sizes:
+            parts.append(format_duration(summary.eta))
+    if summary.paused:
+        parts.append(f"{summary.paused} paused")
+    if summary.failed:
+        parts.append(f"{summary.failed} failed")
+    style = "bold red" if summary.failed else ("yellow" if summary.paused else "cyan")
+    return StatusPart(" · ".join(parts), style)
+
+
+__all__ = ["app_status", "downloads_part", "graphics_part"]

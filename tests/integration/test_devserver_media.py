@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import textwrap
 import time
 from collections.abc import Iterator
 
@@ -170,3 +173,41 @@ def test_default_server_has_no_media() -> None:
     assert not plain.state.files
     assert "media_1" not in plain.state.special
     assert len(plain.state.posts) == 3000
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the files are made by a forked child")
+def test_media_in_background_come_from_a_child_and_requests_wait_for_them() -> None:
+    """The demo's server: its real files are made in another process while the rest of the
+    data is generated; the first request waits until the media posts are there."""
+    script = textwrap.dedent(
+        """
+        import hashlib, json, urllib.request
+        from e621tui.devserver import DevServer
+        import e621tui.devserver.media as media
+
+        def made_here(*args):
+            raise AssertionError("a file was made in the server's own process")
+
+        srv = DevServer(media=True, media_in_background=True)
+        media._picture = media._animation = made_here  # the child has its own copy
+        srv.start()
+        headers = {"User-Agent": "e621-tui/test (by demo on e621)"}
+        def get(url):
+            return urllib.request.urlopen(urllib.request.Request(url, headers=headers)).read()
+        posts = json.loads(get(srv.url("/posts.json?limit=6")))["posts"]
+        ids = [p["id"] for p in posts]
+        assert ids == [srv.state.special[f"media_{n}"] for n in range(1, 7)], ids
+        for post in posts:
+            assert hashlib.md5(get(post["file"]["url"])).hexdigest() == post["file"]["md5"]
+        same = DevServer(media=True)  # made the ordinary way: the same demo data
+        assert same.state.special == srv.state.special
+        assert {i: p.md5 for i, p in same.state.posts.items()} == {
+            i: p.md5 for i, p in srv.state.posts.items()
+        }
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr

@@ -111,7 +111,7 @@ def test_human_size_and_media_note() -> None:
     assert human_size(1_258_291) == "1.2 MB"
     assert human_size(3 * 2**30) == "3.0 GB"
     video = Post(id=1, file=FileInfo(ext="webm"), duration=12.34)
-    assert media_note(video) == "▶ video (webm, 12.3 s) — press o to open in the browser"
+    assert media_note(video) == "▶ video (webm, 12.3 s) — o or enter plays it"
     assert media_note(Post(id=2, file=FileInfo(ext="png"))) == ""
 
 
@@ -208,7 +208,7 @@ async def test_hidden_deleted_and_video_posts_say_why(server: DevServer, tmp_pat
         for key, expected in (("deleted", "⊘ deleted"), ("video", "▶ video (webm, 12.5 s)")):
             await open_by_id(app, pilot, special[key])
             assert expected in screen_text(app)
-        assert "press o" in screen_text(app)
+        assert "o or enter plays it" in screen_text(app)
         assert "12.5 s" in str(app.screen.query_one("#post-info", Static).content)
 
 

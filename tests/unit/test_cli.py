@@ -102,3 +102,28 @@ def test_every_graphics_mode_the_probe_knows_can_be_asked_for() -> None:
         assert build_parser().parse_args(["--graphics", mode]).graphics == mode
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--graphics", "ascii"])
+
+
+def test_name_templates_are_checked_at_load(tmp_path: Path) -> None:
+    from e621tui.cli import _apply_download_settings
+    from e621tui.core.downloads import DEFAULT_POOL_TEMPLATE
+    from e621tui.core.session import SessionOptions
+    from e621tui.settings.config import Settings
+
+    settings = Settings(
+        download_dir=str(tmp_path / "dl"),
+        download_template="{rating}/{id}.{ext}",
+        pool_template="../{pool_name}/{index}.{ext}",
+    )
+    options = SessionOptions(base_url="https://e621.net")
+    notices: list[str] = []
+    _apply_download_settings(options, settings, demo_dir=None, notices=notices)
+    assert options.download_template == "{rating}/{id}.{ext}"
+    assert options.pool_template == DEFAULT_POOL_TEMPLATE  # the bad one is not used
+    assert options.download_dir == tmp_path / "dl"
+    [notice] = notices
+    assert notice.startswith("config pool_template:") and "'..'" in notice
+    assert DEFAULT_POOL_TEMPLATE in notice
+    demo = SessionOptions(base_url="http://127.0.0.1:1")
+    _apply_download_settings(demo, settings, demo_dir=tmp_path / "demo", notices=[])
+    assert demo.download_dir == tmp_path / "demo" / "downloads"

@@ -17,7 +17,6 @@ from e621tui.core.downloads.events import (
     ItemView,
 )
 from e621tui.core.downloads.fetch import FetchError, FetchResult, StaticFetcher, partial_path
-from e621tui.core.downloads.legacy import DownloadError, download_original, filename_for
 from e621tui.core.downloads.paths import PathEscape, inside, safe_component
 from e621tui.core.downloads.plan import file_url, unavailable_reason
 from e621tui.core.downloads.progress import format_bytes, format_duration
@@ -46,7 +45,6 @@ __all__ = [
     "BatchContext",
     "BatchFinished",
     "BatchSummary",
-    "DownloadError",
     "DownloadEvent",
     "DownloadOptions",
     "DownloadQueue",
@@ -63,9 +61,7 @@ __all__ = [
     "TemplateError",
     "check_template",
     "default_download_dir",
-    "download_original",
     "file_url",
-    "filename_for",
     "format_bytes",
     "format_duration",
     "inside",

@@ -1,4 +1,4 @@
-"""Actions on posts: favorite, vote, sets, links, download, undo.
+"""Actions on posts: favorite, vote, sets, links, undo (downloads: `DownloadActions`).
 
 `PostActions` is a controller the app owns: the app's key bindings delegate to it in one line.
 It applies each action to the current screen's `PostViewScreen.target_posts`.
@@ -7,12 +7,10 @@ It applies each action to the current screen's `PostViewScreen.target_posts`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post, SetChoice
-from e621tui.core.downloads import DownloadError, download_original
 from e621tui.core.events import NotLoggedIn
 from e621tui.text.sanitize import one_line
 from e621tui.ui.dialogs.set_picker import SetPicker
@@ -45,15 +43,11 @@ class PostActions:
     Args:
         app: The app (for the session, the current screen, dialogs and notifications).
         url_opener: Opens a link in a graphical browser; False when there is none.
-        download_dir: Where originals are saved.
     """
 
-    def __init__(
-        self, app: E621App, *, url_opener: Callable[[str], bool], download_dir: Path
-    ) -> None:
+    def __init__(self, app: E621App, *, url_opener: Callable[[str], bool]) -> None:
         self._app = app
         self._open_url = url_opener
-        self.download_dir = download_dir
 
     def targets(self) -> list[Post]:
         """The marked posts of the current screen, else its focused post."""
@@ -61,7 +55,10 @@ class PostActions:
         return screen.target_posts() if isinstance(screen, PostViewScreen) else []
 
     def allowed(self, action: str) -> bool | None:
-        """For `check_action`: None greys out an action that does not apply here."""
+        """For `check_action`: None greys out an action that does not apply here, False hides
+        it (post actions on a screen that shows no posts, such as the downloads view)."""
+        if action in NEEDS_POSTS and not isinstance(self._app.screen, PostViewScreen):
+            return False
         if action in NEEDS_POSTS and not self.targets():
             return None
         if action in NEEDS_LOGIN and not self._app.session.logged_in:
@@ -238,24 +235,6 @@ class PostActions:
             url = self.post_url(posts[0])
             self._app.copy_to_clipboard(url)
             self._app.notify(f"copied {url}", markup=False)
-
-    def download(self) -> None:
-        """Download the originals of the target posts."""
-        posts = [p for p in self.targets() if p.file.url]
-        if not posts:
-            self._app.notify("no downloadable file (hidden or deleted)", markup=False)
-            return
-        self._app.run_worker(self._download(posts), group="download", exit_on_error=False)
-
-    async def _download(self, posts: list[Post]) -> None:
-        for post in posts:
-            try:
-                path = await download_original(self._app.session, post, self.download_dir)
-            except DownloadError as exc:
-                self._app.report(exc, f"downloading #{post.id}")
-                continue
-            self._app.notify(f"saved {path}", markup=False)
-        self._done()
 
 
 __all__ = ["NEEDS_LOGIN", "NEEDS_POSTS", "PostActions"]

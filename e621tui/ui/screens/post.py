@@ -61,6 +61,22 @@ class PostScreen(PostViewScreen):
         Binding("k,up", "scroll_details(-1)", "Scroll up", show=False, id="scroll_up"),
         Binding("pagedown", "page_details(1)", "Page down", show=False, id="page_down"),
         Binding("pageup", "page_details(-1)", "Page up", show=False, id="page_up"),
+        Binding(
+            "z",
+            "full_screen",
+            "Full screen",
+            show=False,
+            id="full_screen",
+            tooltip="The picture using the whole terminal",
+        ),
+        Binding(
+            "enter",
+            "play_or_view",
+            "Play/view",
+            show=False,
+            id="play_or_view",
+            tooltip="Play a video or animation; a picture: full screen",
+        ),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
@@ -196,6 +212,8 @@ class PostScreen(PostViewScreen):
 
     def refilter(self) -> None:
         """The blacklist changed: repaint the blacklist line and hide or show the image."""
+        if not self.is_mounted:
+            return  # the login check ended first (``--post``): mounting shows the post as is
         self._repaint_title()
         self._swap_image(self.current)
         self.refresh_bindings()
@@ -293,6 +311,17 @@ class PostScreen(PostViewScreen):
             return
         self.description_expanded = not self.description_expanded
         self.query_one("#post-description", Static).update(text)
+
+    def action_full_screen(self) -> None:
+        """Show the picture using the whole terminal (escape returns)."""
+        post = self.current
+        self.e621_app.media_actions.full_screen(post, revealed=post.id in self._revealed)
+
+    def action_play_or_view(self) -> None:
+        """Play a video or an animation; show a still picture full screen."""
+        self.e621_app.media_actions.play_or_view(
+            self.current, revealed=self.current.id in self._revealed
+        )
 
     def action_scroll_details(self, lines: int) -> None:
         """Scroll the details pane by lines."""

@@ -1,5 +1,6 @@
 """Widgets: given values, they draw them and post messages (never the app or the Session)."""
 
+from e621tui.ui.widgets.downloads import DownloadRow
 from e621tui.ui.widgets.grid import CellState, PostGrid
 from e621tui.ui.widgets.image import ImageSource, ImageView
 from e621tui.ui.widgets.post_details import PostContext, PostDetails
@@ -8,6 +9,7 @@ from e621tui.ui.widgets.taglist import TagList
 
 __all__ = [
     "CellState",
+    "DownloadRow",
     "ImageSource",
     "ImageView",
     "PostContext",

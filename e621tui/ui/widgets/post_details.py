@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from e621tui.api.models import Post
+from e621tui.core.player import is_playable
 from e621tui.text.sanitize import dtext_to_plain, one_line
 from e621tui.ui.widgets.taglist import TagList, shown_literally
 
@@ -50,13 +51,15 @@ def human_size(size: int) -> str:
 
 
 def media_note(post: Post) -> str:
-    """The line under a video or flash still, or "" for images."""
+    """The line under a video, animation or flash still, or "" for still images."""
     ext = one_line(post.file.ext, 8) or "?"
     if post.is_video:
         duration = f", {post.duration:.1f} s" if post.duration else ""
-        return f"▶ video ({ext}{duration}) — press o to open in the browser"
+        return f"▶ video ({ext}{duration}) — o or enter plays it"
     if post.is_flash:
         return f"▶ flash ({ext}) — press o to open in the browser"
+    if is_playable(post):
+        return f"▶ animation ({ext}) — o or enter plays it"
     return ""
 
 
