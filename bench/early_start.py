@@ -59,10 +59,7 @@ def run_app(the_plan: cli.Plan, args: Any) -> int:
     prelude = Prelude()
     prelude.start(lambda: session.begin(target, preview_box=(256, 256), visible=visible))
 
-    graphics = settings.graphics
-    if os.environ.get("E621_TUI_GRAPHICS") in cli.GRAPHICS_MODES:
-        graphics = os.environ["E621_TUI_GRAPHICS"]
-    graphics = cli.prepare_graphics(graphics)
+    graphics = cli._setup_graphics(args, settings)
     from e621tui.ui.app import E621App
 
     app = E621App(
@@ -78,6 +75,7 @@ def run_app(the_plan: cli.Plan, args: Any) -> int:
     try:
         app.run(loop=prelude.hand_over())
     finally:
+        graphics.release()
         prelude.close()
     return 0
 

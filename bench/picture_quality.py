@@ -6,7 +6,8 @@ Finds the picture rectangles in a screenshot (xshot.py), matches each with the d
 source file it shows (the best of the demo's previews or samples, resized to the rectangle),
 and prints per picture and in total: the mean absolute difference per channel (0–255) and the
 number of defect rows — rows of the picture that are flat (a line) where the source row is
-not, or whose mean difference exceeds 40. Pictures cut by the screen edge are skipped.
+not, or whose mean difference exceeds 40. Pictures cut by the screen edge are skipped; the
+grid's frame lines (one flat grey along a picture's edge) are not part of a picture.
 """
 
 from __future__ import annotations
@@ -136,10 +137,19 @@ def _refine(
     x0, y0 = max(0, x0 - GRID), max(0, y0 - GRID)
     x1, y1 = min(shot.width, x1 + GRID), min(shot.height, y1 + GRID)
 
+    def line(pixels: list[tuple[int, int, int]]) -> bool:
+        """A frame line drawn by the UI: (nearly) one grey all along; pictures are not that flat."""
+        colour, count = Counter(pixels).most_common(1)[0]
+        return count >= 0.85 * len(pixels) and max(colour) - min(colour) <= 12
+
     def row_ok(y: int) -> bool:
+        if line([shot.getpixel((x, y)) for x in range(x0, x1, 2)]):  # type: ignore[misc]
+            return False
         return sum(not ui_pixel(x, y) for x in range(x0, x1, 2)) > (x1 - x0) // 4
 
     def col_ok(x: int) -> bool:
+        if line([shot.getpixel((x, y)) for y in range(y0, y1, 2)]):  # type: ignore[misc]
+            return False
         return sum(not ui_pixel(x, y) for y in range(y0, y1, 2)) > (y1 - y0) // 4
 
     while y0 < y1 and not row_ok(y0):

@@ -26,11 +26,11 @@ from e621tui.settings.config import (
     resolve_config_path,
 )
 from e621tui.settings.config_file import update_config
-from e621tui.ui.graphics import prepare_graphics
 
 if TYPE_CHECKING:
     from e621tui.core.session import SessionOptions
     from e621tui.ui.app import StartTarget
+    from e621tui.ui.graphics.setup import Graphics
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,12 +197,22 @@ def _doctor(args: argparse.Namespace) -> int:
     return run_doctor(requested_mode(args.graphics, configured))
 
 
+def _setup_graphics(args: argparse.Namespace, settings: Settings) -> Graphics:
+    """Ask the terminal what it can draw (unless a mode is given), before Textual is imported:
+    the probe owns the terminal until the app starts, and the colour system is chosen here."""
+    from e621tui.terminal import requested_mode
+    from e621tui.ui.graphics.setup import setup_graphics
+
+    return setup_graphics(requested_mode(args.graphics, settings.graphics))
+
+
 def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
-    """Build the session, start the first screen's requests, then Textual and the app.
+    """Build the session, start the first screen's requests, ask the terminal what it can
+    draw, then Textual and the app.
 
     The first page, the login check and the first previews are on their way (`Session.begin`
-    on a `Prelude` loop) while Python is still importing Textual and the UI; the app then
-    runs that same loop and takes the work over.
+    on a `Prelude` loop) while the terminal is probed and Python is still importing Textual
+    and the UI; the app then runs that same loop and takes the work over.
     """
     from e621tui.settings.credentials import CredentialStore, register_secret
 
@@ -242,37 +252,39 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
             visible = _visible_thumbnails()
             prelude.start(lambda: session.begin(early, preview_box=PREVIEW_BOX, visible=visible))
 
-        graphics: str = settings.graphics
-        if os.environ.get("E621_TUI_GRAPHICS") in GRAPHICS_MODES:
-            graphics = os.environ["E621_TUI_GRAPHICS"]
-        graphics = prepare_graphics(graphics)
-        from e621tui.ui.app import E621App
+        graphics = _setup_graphics(args, settings)
+        try:
+            from e621tui.ui.app import E621App
 
-        app = E621App(
-            session,
-            graphics=graphics,
-            start=start,
-            keymap=settings.keymap,
-            site_label=the_plan.site_label,
-            credentials=None if args.demo else CredentialStore(),
-            settings=settings,
-            save_config=None if args.demo else partial(_save_config, the_plan),
-            notices=the_plan.notices,
-        )
-        app.run(loop=prelude.hand_over())
+            app = E621App(
+                session,
+                graphics=graphics,
+                start=start,
+                keymap=settings.keymap,
+                site_label=the_plan.site_label,
+                credentials=None if args.demo else CredentialStore(),
+                settings=settings,
+                save_config=None if args.demo else partial(_save_config, the_plan),
+                notices=the_plan.notices,
+            )
+            app.run(loop=prelude.hand_over())
+        finally:
+            graphics.release()  # the terminal's own mode back, whatever happened
     finally:
         prelude.close()
     return 0
 
 
 def _visible_thumbnails() -> int:
-    """About how many thumbnails the first screen shows (their previews are fetched first)."""
+    """How many thumbnails the first screen shows (their previews are fetched first)."""
+    from e621tui.ui.grid_layout import Geometry  # no Textual: only the arithmetic
+
     try:
         columns, rows = os.get_terminal_size()
     except OSError:
         columns, rows = 80, 24
-    cell_width, cell_height = 20, 11  # the grid's cells, see e621tui.ui.widgets.grid
-    return max(1, columns // cell_width) * max(1, (rows - 4) // cell_height)
+    geometry = Geometry.fit(columns, rows - 3)  # the query line, the status bar, the footer
+    return geometry.columns * geometry.rows
 
 
 def _log_to_file(path: Path) -> None:

@@ -14,12 +14,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import textual_image.widget  # noqa: F401  (probes the terminal; must precede the app)
-
 from e621tui.core.session import Session, SessionOptions
 from e621tui.devserver import DEMO_API_KEY, DEMO_USERNAME, DevServer
 from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.widgets.grid import PostGrid
 from e621tui.ui.widgets.image import ImageView
 
 SIZE = (120, 36)
@@ -35,7 +34,10 @@ async def _until(pilot: object, cond: Callable[[], bool], timeout: float = 30.0)
 
 def _images_settled(app: E621App) -> bool:
     views = list(app.screen.query(ImageView))
-    return all(view.loaded is not None or view.error or view.request is None for view in views)
+    grids = list(app.screen.query(PostGrid))
+    return all(
+        view.picture is not None or view.error or view.request is None for view in views
+    ) and all(grid.pending_pictures() == 0 for grid in grids)
 
 
 def _grid_ready(app: E621App, name: str) -> bool:

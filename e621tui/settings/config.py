@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 APP_NAME = "e621-tui"
-GraphicsMode = Literal["auto", "kitty", "sixel", "halfcell", "none"]
+GraphicsMode = Literal["auto", "kitty", "kitty-direct", "sixel", "halfcell", "none"]
 GRAPHICS_MODES: tuple[str, ...] = get_args(GraphicsMode)
 SITES = {"e621": "https://e621.net", "e926": "https://e926.net"}
 CONFIG_ENV = "E621_TUI_CONFIG"
@@ -61,7 +61,9 @@ class Settings(msgspec.Struct, kw_only=True):
     username: str | None = None
     """Account name; the API key comes from ``E621_API_KEY`` or the credential store."""
     graphics: GraphicsMode = "auto"
-    """Image rendering: ``auto``, ``kitty``, ``sixel``, ``halfcell`` or ``none``."""
+    """Image rendering: ``auto`` (ask the terminal), ``kitty`` (Unicode placeholders, also
+    through tmux), ``kitty-direct`` (placements: kitty before 0.28, not in tmux), ``sixel``,
+    ``halfcell`` or ``none``."""
     page_size: Annotated[int, msgspec.Meta(ge=1, le=MAX_PAGE_SIZE)] = 60
     """Posts per page (1-320)."""
     request_rate: Annotated[float, msgspec.Meta(gt=0)] = 1.0

@@ -1,8 +1,11 @@
 """Pictures drawn at screen positions around the UI's frames (sixel, kitty direct placements).
 
-The UI draws the cells under such a picture as cursor movements (``ESC [ n C``), so its own
-repaints never touch the pixels. The layer sees every frame the UI writes (`frame`) and adds,
-after it, what must be (re)drawn; a picture that is unchanged and untouched is not re-sent.
+The UI draws the cells under such a picture as *mover* cells (`MOVER`, a private-use
+character one cell wide), which `frame` turns into cursor movements (``ESC [ n C``): the UI's
+own repaints never touch the pixels, and a frame cut anywhere (a toast or a dialog's edge
+over a picture) still moves the cursor by whole cells. The layer sees every frame the UI
+writes (`frame`) and adds, after it, what must be (re)drawn; a picture that is unchanged
+and untouched is not re-sent.
 
 * New or moved pictures are drawn (a moved kitty placement is erased first).
 * Text written over a picture's cells is something on top of it (a toast, a menu): it stays
@@ -24,6 +27,17 @@ from dataclasses import dataclass, field
 
 SAVE_CURSOR = "\x1b7"
 RESTORE_CURSOR = "\x1b8"
+#: One cell the UI leaves alone (a picture drawn by the layer is under it).
+MOVER = "\U0010fffd"
+_MOVERS = re.compile(MOVER + "+")
+
+
+def expand_movers(data: str) -> str:
+    """``data`` with each run of `MOVER` cells turned into one cursor movement over them."""
+    if MOVER not in data:
+        return data
+    return _MOVERS.sub(lambda m: f"\x1b[{len(m.group())}C", data)
+
 
 _TOKEN = re.compile(
     r"\x1b\[([0-?]*)[ -/]*([@-~])"  # CSI
@@ -248,6 +262,7 @@ class PictureLayer:
         prefix = "".join(self._queued) + "".join(self._erase)
         self._queued.clear()
         self._erase.clear()
+        data = expand_movers(data)
         spans = spans_of(data, self.cursor) if data else {}
         after = "".join(self._update(group, spans) for group in self._groups.values())
         if after:
@@ -297,4 +312,14 @@ class PictureLayer:
         return f"\x1b[{placement.y + 1};{placement.x + 1}H{data}"
 
 
-__all__ = ["EVERYWHERE", "Cursor", "Damage", "PictureLayer", "Placement", "damage_of", "text_width"]
+__all__ = [
+    "EVERYWHERE",
+    "MOVER",
+    "Cursor",
+    "Damage",
+    "PictureLayer",
+    "Placement",
+    "damage_of",
+    "expand_movers",
+    "text_width",
+]

@@ -19,6 +19,8 @@ Contract:
   kept. (Dropping U+200D splits emoji ZWJ sequences into their parts; that also keeps the
   terminal's idea of their width consistent with Rich's.)
 * ``\\r\\n``, lone ``\\r``, U+2028 and U+2029 become ``\\n``.
+* The two private-use characters the picture cells are made of (kitty's placeholder U+10EEEE
+  and the picture layer's mover U+10FFFD) become ``�``: text never draws or hides a picture.
 
 Everything is linear-time: escape sequences are removed by a small scanner, not by
 backtracking regular expressions.
@@ -59,6 +61,7 @@ _BIDI_CONTROLS = (
     "\u2066\u2067\u2068\u2069"  # LRI, RLI, FSI, PDI
 )
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_PICTURE_CELLS = "\U0010eeee\U0010fffd"
 
 
 def _build_table(keep_newlines: bool) -> dict[int, str | None]:
@@ -70,6 +73,8 @@ def _build_table(keep_newlines: bool) -> dict[int, str | None]:
         table[code] = C1_PLACEHOLDER
     for char in _BIDI_CONTROLS + _ZERO_WIDTH:
         table[ord(char)] = None
+    for char in _PICTURE_CELLS:
+        table[ord(char)] = C1_PLACEHOLDER
     if keep_newlines:
         del table[ord("\n")]
         del table[ord("\t")]

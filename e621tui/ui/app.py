@@ -18,6 +18,7 @@ from typing import Any, Protocol
 import msgspec
 from textual import work
 from textual.app import App
+from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
@@ -50,6 +51,9 @@ from e621tui.ui.dialogs.confirm import ConfirmDialog
 from e621tui.ui.dialogs.help import HelpDialog, collect_bindings
 from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
 from e621tui.ui.dialogs.writes import WritesDialog
+from e621tui.ui.graphics.setup import Graphics, PictureKit, forced_graphics
+from e621tui.ui.graphics.slots import screens_in_view
+from e621tui.ui.idle_gc import IdleCollector
 from e621tui.ui.messages import (
     AppStatus,
     MembershipUpdated,
@@ -61,7 +65,7 @@ from e621tui.ui.screens.pool import PoolScreen
 from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.screens.post_set import SetScreen
 from e621tui.ui.screens.search import SearchScreen
-from e621tui.ui.status import app_status
+from e621tui.ui.status import app_status, graphics_part
 from e621tui.ui.styles import stylesheet
 from e621tui.ui.web_browser import open_in_browser
 
@@ -94,7 +98,7 @@ class E621App(App[None]):
         self,
         session: Session,
         *,
-        graphics: str = "auto",
+        graphics: str | Graphics = "auto",
         start: StartTarget | None = None,
         keymap: dict[str, str] | None = None,
         site_label: str = "e621",
@@ -104,12 +108,17 @@ class E621App(App[None]):
         save_config: SaveConfig | None = None,
         notices: list[str] | None = None,
     ) -> None:
-        super().__init__()
+        if not isinstance(graphics, Graphics):
+            graphics = forced_graphics(graphics if graphics in GRAPHICS_MODES else "auto")
+        super().__init__(driver_class=graphics.driver_class)
+        self.pictures = graphics
+        """How pictures are drawn: the probe's decision and a renderer per mode (`picture_kit`)."""
         self.session = session
         self.settings = settings if settings is not None else Settings()
         """The user's settings as loaded (followed tags, saved searches, player…)."""
         self._save_config = save_config
-        self.graphics = graphics if graphics in GRAPHICS_MODES else "auto"
+        self.graphics = graphics.mode
+        """The graphics mode pictures are drawn in now (never ``auto``)."""
         self.start = start or StartTarget()
         self.keymap_overrides = dict(keymap or {})
         self.site_label = site_label
@@ -125,6 +134,8 @@ class E621App(App[None]):
         self._last_warning = ("", 0.0)
         self._last_report = ("", 0.0)
         self._status_pending = False
+        self.idle_gc = IdleCollector(self)
+        """Full garbage collections when the screen has settled, not during a page turn."""
 
     # ---- start-up and shut-down ----------------------------------------------------------
 
@@ -132,6 +143,8 @@ class E621App(App[None]):
         """Subscribe to the session, apply the keymap, show the first screen."""
         if self.keymap_overrides:
             self.set_keymap(self.keymap_overrides)
+        self._style_for_graphics()
+        self.idle_gc.start()
         self.session.subscribe(self._on_session_event)
         self.session.writes.start()
         self.download_actions.start()
@@ -188,6 +201,7 @@ class E621App(App[None]):
 
     async def on_unmount(self) -> None:
         """Close connections; pending writes stay on disk for next time."""
+        self.idle_gc.stop()
         if self._on_session_event in self.session.listeners:
             self.session.listeners.remove(self._on_session_event)
         await self.session.close()
@@ -196,10 +210,10 @@ class E621App(App[None]):
 
     def _on_session_event(self, event: Event) -> None:
         if isinstance(event, PostsChanged):
-            for screen in self.screen_stack:
+            for screen in self._screens_in_view():
                 screen.post_message(PostsUpdated(event.post_ids))
         elif isinstance(event, MembershipChanged):
-            for screen in self.screen_stack:
+            for screen in self._screens_in_view():
                 screen.post_message(MembershipUpdated(event.set_id))
         elif isinstance(event, WritesChanged):
             self.broadcast_status()
@@ -232,9 +246,12 @@ class E621App(App[None]):
                 outbox.retry(action.id)
 
     def app_status(self) -> AppStatus:
-        """Site, login, active set, writes, downloads and network state for the status bar."""
+        """Site, login, active set, writes, downloads, network state and the graphics mode."""
+        graphics = graphics_part(self.pictures.decision, self.graphics)
         summary = self.download_actions.summary
-        return app_status(self.session, self.site_label, self.network_trouble, summary)
+        return app_status(
+            self.session, self.site_label, self.network_trouble, graphics, downloads=summary
+        )
 
     def broadcast_status(self, *, soon: bool = False) -> None:
         """Send every screen the app's state; ``soon`` coalesces a burst into one update."""
@@ -245,8 +262,14 @@ class E621App(App[None]):
             return
         self._status_pending = False
         status = self.app_status()
-        for screen in self.screen_stack:
+        for screen in self._screens_in_view():
             screen.post_message(StatusUpdated(status))
+
+    def _screens_in_view(self) -> list[Screen[Any]]:
+        """The screens the user sees (the top one, and those under dialogs). The others catch
+        up when they come back (`on_screen_resume`): in Textual 8 a screen that repaints while
+        hidden makes every later message to it repaint the whole screen on top of it."""
+        return screens_in_view(self)
 
     def change_settings(self, **changes: Any) -> bool:
         """Change settings for this run and in the config file; False (said) if it failed."""
@@ -341,13 +364,27 @@ class E621App(App[None]):
         if len(self.screen_stack) > 2:
             self.pop_screen()
 
+    def picture_kit(self, mode: str | None = None) -> PictureKit:
+        """Renderer, picture layer and picture cache of ``mode`` (default: the one in use)."""
+        return self.pictures.kit(mode or self.graphics)
+
     def set_graphics(self, mode: str) -> None:
         """Switch how images are drawn and redraw them."""
+        if mode not in self.pictures.modes():
+            self.notify(f"graphics: {mode} is not available here", markup=False)
+            return
         self.graphics = mode
+        self._style_for_graphics()
         for screen in self.screen_stack:
             if isinstance(screen, PostViewScreen):
                 screen.set_graphics(mode)
         self.notify(f"graphics: {mode}", markup=False)
+        self.broadcast_status()
+
+    def _style_for_graphics(self) -> None:
+        # kitty placeholder cells carry the image id in their colour: a dialog's tint over
+        # them would change the id and the picture would vanish (styles/app.tcss).
+        self.set_class(self.graphics == "kitty", "-kitty-placeholders")
 
     # ---- post actions (`PostActions`) ----------------------------------------------------
 

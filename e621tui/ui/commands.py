@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Provider
 from textual.widgets import Input
 
-from e621tui.settings.config import GRAPHICS_MODES
 from e621tui.text.sanitize import one_line
 from e621tui.ui.screens.feed import FeedScreen
 from e621tui.ui.screens.grid_screen import GridScreen
@@ -45,7 +44,7 @@ class E621Commands(Provider):
             ("writes: Pending and failed actions", "Retry or drop writes", app.action_writes),
             ("help: Keys", "Every key binding", app.action_help),
         ]
-        for mode in GRAPHICS_MODES:
+        for mode in app.pictures.modes():
             if mode != app.graphics:
                 commands.append(
                     (

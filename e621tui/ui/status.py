@@ -4,17 +4,42 @@ from __future__ import annotations
 
 from e621tui.core.downloads import DownloadSummary, format_bytes, format_duration
 from e621tui.core.session import Session
+from e621tui.terminal.decide import Decision, Mode
 from e621tui.text.sanitize import one_line
 from e621tui.ui.messages import AppStatus, StatusPart
+
+_MODE_LABELS = {
+    "kitty": "kitty",
+    "kitty-direct": "kitty direct",
+    "sixel": "sixel",
+    "halfcell": "half-cell",
+    "none": "no pictures",
+}
+
+
+def graphics_part(decision: Decision, mode: str) -> StatusPart:
+    """The graphics mode in use, and why it is not a better one when that is worth saying
+    (``half-cell: tmux passthrough off``; ``e621-tui --doctor`` tells the whole story)."""
+    label = "▣ " + _MODE_LABELS.get(mode, mode)
+    if mode == decision.mode.value and not decision.explicit and mode == Mode.HALFCELL:
+        verdict = decision.verdict(Mode.KITTY)
+        reason = verdict.reason if verdict is not None else ""
+        if "allow-passthrough is off" in reason:
+            label += ": tmux passthrough off"
+        elif decision.in_tmux:
+            label += ": tmux"
+    return StatusPart(label, "dim")
 
 
 def app_status(
     session: Session,
     site_label: str,
     network_trouble: str | None,
+    graphics: StatusPart | None = None,
     downloads: DownloadSummary | None = None,
 ) -> AppStatus:
-    """Site, safe mode, login, active set, writes, queued requests, downloads, network trouble.
+    """Site, safe mode, login, active set, writes, queued requests, downloads, network trouble
+    and the graphics mode.
 
     ``downloads`` is the newest summary the queue sent (None: nothing to say yet). While
     files download their part comes first, so that a narrow terminal still shows it.
@@ -48,6 +73,8 @@ def app_status(
         parts.append(StatusPart(f"⋯{queued}", "dim"))
     if network_trouble:
         parts.append(StatusPart(f"⚠ {one_line(network_trouble, 60)}", "bold red"))
+    if graphics is not None:
+        parts.append(graphics)
     return tuple(parts)
 
 
@@ -71,4 +98,4 @@ def downloads_part(summary: DownloadSummary) -> StatusPart | None:
     return StatusPart(" · ".join(parts), style)
 
 
-__all__ = ["app_status", "downloads_part"]
+__all__ = ["app_status", "downloads_part", "graphics_part"]

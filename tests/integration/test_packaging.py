@@ -186,10 +186,11 @@ async def main() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
             for _ in range(200):
                 await pilot.pause(0.05)
-                if app.screen.query("PostCell"):
+                grids = app.screen.query("PostGrid")
+                if grids and grids.first().items:
                     break
             grid = app.screen.query_one("PostGrid")
-            print("GRID", grid.styles.layout.name if grid.styles.layout else None)
+            print("GRID", grid.styles.min_height)
             app.push_screen(ConfirmDialog("Sure?"))
             await pilot.pause(0.2)
             frame = app.screen.query_one(".dialog")
@@ -208,7 +209,7 @@ def test_the_installed_wheel_starts_with_its_styles(wheel: Path, tmp_path: Path)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
     assert lines["STYLES"] == str(site / "e621tui" / "styles")
-    assert lines["GRID"] == "grid"  # styles/app.tcss: PostGrid { layout: grid; }
+    assert lines["GRID"] == "7"  # styles/app.tcss: PostGrid { min-height: 7; }
     assert lines["DIALOG"] == "60"  # styles/dialogs.tcss: ConfirmDialog > .dialog { width: 60; }
 
 

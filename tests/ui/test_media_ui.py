@@ -15,7 +15,7 @@ import pytest
 
 from e621tui.api.models import FileInfo, Post, Sample
 from e621tui.devserver import DEMO_API_KEY, DevServer
-from e621tui.ui.actions.media import graphics_in_use
+from e621tui.ui.actions.media import player_graphics
 from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.fullscreen import FullScreenView, full_screen_request, terminal_pixels
 from e621tui.ui.screens.post import PostScreen
@@ -117,9 +117,12 @@ async def test_in_the_terminal_the_vo_follows_the_graphics_mode(
         assert isinstance(app.screen, PostScreen)
 
 
-def test_auto_means_what_was_detected() -> None:
-    assert graphics_in_use("kitty") == "kitty"
-    assert graphics_in_use("auto") in ("kitty", "sixel", "halfcell")  # never "auto"
+def test_the_player_draws_in_what_the_terminal_can_take() -> None:
+    assert player_graphics("kitty", in_tmux=False) == "kitty"
+    assert player_graphics("kitty-direct", in_tmux=False) == "kitty"
+    assert player_graphics("kitty", in_tmux=True) == "halfcell"  # mpv's kitty vo: no passthrough
+    assert player_graphics("sixel", in_tmux=True) == "sixel"
+    assert player_graphics("none", in_tmux=False) == "halfcell"  # tct: text cells
 
 
 async def test_without_the_player_a_clear_message_and_the_page_instead(

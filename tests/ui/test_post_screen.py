@@ -18,6 +18,7 @@ from e621tui.api.models import FileInfo, Post
 from e621tui.devserver import DevServer
 from e621tui.devserver.hostile import LONG_TAG
 from e621tui.ui.app import E621App, StartTarget
+from e621tui.ui.graphics.view import PictureView
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.widgets.image import ImageView
@@ -79,6 +80,9 @@ def screen_text(app: E621App) -> str:
             parts.append(str(widget.content))
         elif isinstance(widget, TagList):
             parts.append(widget.render().plain)
+        elif isinstance(widget, PictureView):  # drawn line by line (the Line API)
+            height = widget.content_size.height
+            parts += ["".join(s.text for s in widget.render_line(y)) for y in range(height)]
     return "\n".join(parts)
 
 

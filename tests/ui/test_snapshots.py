@@ -15,6 +15,7 @@ import pytest
 from e621tui.devserver import DevServer
 from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
+from e621tui.ui.widgets.grid import PostGrid
 from e621tui.ui.widgets.image import ImageView
 from tests.conftest import make_session
 from tests.ui.conftest import wait_until
@@ -35,8 +36,9 @@ def _settled(app: E621App) -> bool:
             return False  # the prefetch is still on its way
     views = list(screen.query(ImageView))
     images = app.graphics == "none" or all(
-        v.loaded is not None or v.error or v.request is None for v in views
+        v.picture is not None or v.error or v.request is None for v in views
     )
+    images = images and all(grid.pending_pictures() == 0 for grid in screen.query(PostGrid))
     idle = app.session.client.scheduler.queued == 0
     busy = any(w.group in ("page", "open") and w.is_running for w in app.workers)
     return images and idle and not busy
@@ -78,8 +80,6 @@ async def _shoot(
     ("name", "graphics"), [("search_halfcell", "halfcell"), ("search_placeholders", "none")]
 )
 async def test_search_screen(server: DevServer, tmp_path: Path, name: str, graphics: str) -> None:
-    if graphics == "halfcell":
-        pytest.importorskip("textual_image.widget")
     svg = await _shoot(server, tmp_path, StartTarget("search", "fox"), graphics, "SearchScreen")
     _check(name, svg)
 

@@ -93,6 +93,17 @@ def test_saving_the_blacklist_writes_only_the_blacklist(tmp_path: Path) -> None:
     assert tomllib.loads(text) == {"graphics": "sixel", "blacklist": "spiders\n"}
 
 
+def test_every_graphics_mode_the_probe_knows_can_be_asked_for() -> None:
+    from e621tui.settings.config import GRAPHICS_MODES
+    from e621tui.terminal import EXPLICIT_MODES
+
+    assert set(GRAPHICS_MODES) == set(EXPLICIT_MODES)  # one list: the settings' Literal
+    for mode in ("auto", "kitty", "kitty-direct", "sixel", "halfcell", "none"):
+        assert build_parser().parse_args(["--graphics", mode]).graphics == mode
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--graphics", "ascii"])
+
+
 def test_name_templates_are_checked_at_load(tmp_path: Path) -> None:
     from e621tui.cli import _apply_download_settings
     from e621tui.core.downloads import DEFAULT_POOL_TEMPLATE

@@ -21,8 +21,13 @@ from textual.strip import Strip
 from e621tui.terminal import kitty
 from e621tui.terminal.decide import Decision, Mode
 from e621tui.terminal.diacritics import DIACRITICS
-from e621tui.terminal.layer import PictureLayer
-from e621tui.ui.graphics.renderers import KittyDirectRenderer, KittyRenderer, PictureCache
+from e621tui.terminal.layer import MOVER, PictureLayer, expand_movers
+from e621tui.ui.graphics.renderers import (
+    KittyDirectRenderer,
+    KittyRenderer,
+    PictureCache,
+    picture_bytes,
+)
 
 PASSTHROUGH = re.compile(r"\x1bPtmux;((?:[^\x1b]|\x1b\x1b)*)\x1b\\")
 APC = re.compile(r"\x1b_G([^;\x1b]*)(?:;([^\x1b]*))?\x1b\\")
@@ -169,8 +174,10 @@ def test_direct_placements_move_and_go(in_tmux: bool) -> None:
     layer = PictureLayer(repair_damage=False)
     renderer = KittyDirectRenderer(decision(Mode.KITTY_DIRECT, in_tmux), layer)
     pic = renderer.prepare("p", picture(), (20, 9))
-    assert all(seg.text.startswith("\x1b[") for seg in renderer.row(pic, 0))  # movers
-    assert sum(cell_len(seg.text) for seg in renderer.row(pic, 0)) == pic.cols
+    row = renderer.row(pic, 0)
+    assert all(set(seg.text) == {MOVER} for seg in row)  # movers: the layer's cursor moves
+    assert sum(cell_len(seg.text) for seg in row) == pic.cols
+    assert expand_movers("".join(seg.text for seg in row)) == f"\x1b[{pic.cols}C"
 
     place = renderer.placement(pic, 4, 2, range(pic.rows))
     assert place is not None
@@ -195,3 +202,18 @@ def test_direct_placements_move_and_go(in_tmux: bool) -> None:
 
     layer.hide("grid")
     assert [c.keys["a"] for c in commands(layer.frame(""))] == ["d"]
+
+
+def test_the_picture_cache_is_bounded_by_bytes_too() -> None:
+    layer = PictureLayer(repair_damage=False)
+    renderer = KittyRenderer(decision(Mode.KITTY), layer)
+    pics = [renderer.prepare(("p", i), picture(), (10, 5)) for i in range(6)]
+    each = picture_bytes(pics[0])
+    cache = PictureCache(renderer, capacity=100, max_bytes=int(each * 3.5))
+    for pic in pics:
+        renderer.row(pic, 0)  # shown: transmitted
+        cache.put(pic)
+    assert len(cache) == 3 and cache.bytes <= cache.max_bytes
+    assert cache.get(("p", 0)) is None and cache.get(("p", 5)) is pics[5]
+    deleted = {c.keys["i"] for c in commands(layer.frame("")) if c.keys.get("a") == "d"}
+    assert deleted == {str(p.image_id) for p in pics[:3]}  # evicted: deleted in the terminal

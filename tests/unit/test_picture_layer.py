@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+from rich.segment import Segment
+from textual.strip import Strip
+
 from e621tui.terminal.guard import HOLD, LateAnswerFilter
-from e621tui.terminal.layer import EVERYWHERE, Cursor, PictureLayer, Placement, damage_of
+from e621tui.terminal.layer import (
+    EVERYWHERE,
+    MOVER,
+    Cursor,
+    PictureLayer,
+    Placement,
+    damage_of,
+    expand_movers,
+)
 
 
 def test_damage_follows_the_cursor() -> None:
@@ -136,3 +149,31 @@ def test_filter_turns_itself_off_after_its_window() -> None:
     clock.now += 5.0
     assert not guard.active
     assert guard.feed("\x1b[?62;c") == "\x1b[?62;c"
+
+
+def test_mover_cells_become_cursor_moves_wherever_the_line_is_cut() -> None:
+    assert expand_movers("ab" + MOVER * 7 + "cd") == "ab\x1b[7Ccd"
+    assert expand_movers("x\x1b[0m" + MOVER + "\x1b[38;5;1m" + MOVER * 2) == (
+        "x\x1b[0m\x1b[1C\x1b[38;5;1m\x1b[2C"
+    )
+    line = Strip([Segment("ab"), Segment(MOVER * 17), Segment("cd")])
+    for cut in range(1, line.cell_length):  # Textual cuts lines at other widgets' edges
+        left, right = line.divide([cut, line.cell_length])
+        moved = 0
+        for part in (left, right):
+            text = expand_movers("".join(s.text for s in part))
+            moved += sum(int(n) for n in re.findall(r"\x1b\[(\d+)C", text))
+        assert moved == 17  # no cell lost, none printed as text
+
+
+def test_the_layer_expands_movers_and_sees_them_as_movers() -> None:
+    layer = PictureLayer(repair_damage=True)
+    log: list[str] = []
+    layer.show("grid", [_placement("a", 0, 0, log)], lambda: True)
+    layer.frame("")
+    assert log == ["draw a"]
+    out = layer.frame("\x1b[1;1H" + "text")  # a toast over the picture
+    assert MOVER not in out
+    out = layer.frame("\x1b[1;1H" + MOVER * 4)  # the toast left: movers over it again
+    assert "\x1b[4C" in out and MOVER not in out
+    assert log == ["draw a", "draw a"]  # redrawn once, where the toast was

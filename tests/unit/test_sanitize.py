@@ -36,6 +36,9 @@ ESCAPE_CASES = [
     pytest.param("a\x00b\x7fc", "a␀b␡c", id="nul-and-del"),
     pytest.param("a\x85b\x9cc", "a\ufffdb\ufffdc", id="stray-c1"),
     pytest.param("\ud800x", "\ufffdx", id="lone-surrogate"),
+    # kitty's placeholder and the picture layer's mover: text never draws or hides a picture.
+    pytest.param("a\U0010eeee\u0305b", "a\ufffd\u0305b", id="kitty-placeholder"),
+    pytest.param("a\U0010fffdb", "a\ufffdb", id="picture-mover"),
 ]
 
 

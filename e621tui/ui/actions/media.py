@@ -32,20 +32,14 @@ if TYPE_CHECKING:
     from e621tui.ui.app import E621App
 
 
-def graphics_in_use(mode: str) -> str:
-    """The mode pictures are really drawn in: ``auto`` is what textual-image detected."""
-    if mode != "auto":
-        return mode
-    try:
-        from textual_image import renderable
-    except ImportError:  # pragma: no cover - a dependency; the CLI imports it first
-        return "halfcell"
-    detected = renderable.Image
-    if detected is renderable.TGPImage:
-        return "kitty"
-    if detected is renderable.SixelImage:
-        return "sixel"
-    return "halfcell"
+def player_graphics(mode: str, *, in_tmux: bool) -> str:
+    """The graphics mode a player inside the terminal can use with the mode pictures are drawn
+    in: kitty graphics only outside tmux (mpv's ``--vo=kitty`` does not wrap its output for
+    tmux's passthrough), sixel also inside it (tmux 3.4+ carries sixel itself), else
+    ``halfcell`` (``--vo=tct``)."""
+    if mode in ("kitty", "kitty-direct"):
+        return "halfcell" if in_tmux else "kitty"
+    return mode if mode in ("sixel", "halfcell") else "halfcell"
 
 
 @contextmanager
@@ -107,7 +101,7 @@ class MediaActions:
         try:
             command = player_command(
                 post,
-                graphics=graphics_in_use(app.graphics),
+                graphics=player_graphics(app.graphics, in_tmux=app.pictures.decision.in_tmux),
                 player=app.settings.player,
                 player_args=app.settings.player_args,
                 base_url=client.base_url,
@@ -180,8 +174,8 @@ class MediaActions:
             app.notify(f"no picture to show: {reason}", markup=False)
             return
         size = (app.size.width, app.size.height)
-        mode = graphics_in_use(app.graphics)
+        mode = app.graphics
         app.push_screen(FullScreenView(post, images=app.session.images, graphics=mode, size=size))
 
 
-__all__ = ["MediaActions", "graphics_in_use"]
+__all__ = ["MediaActions", "player_graphics"]

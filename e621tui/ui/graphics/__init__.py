@@ -15,16 +15,17 @@ keeps it in a `PictureCache` (evicted pictures are deleted in the terminal), ret
 ``renderer.row(picture, y)`` from ``render_line``, and calls `sync_pictures` from
 ``render_lines`` with the pictures it shows (sixel and kitty-direct are drawn by the layer).
 
+The app hands each widget a `PictureKit` (renderer, layer and a shared `PictureCache` for one
+mode) from ``Graphics.kit(mode)``; ``forced_graphics(mode)`` builds a `Graphics` without asking
+the terminal (tests).
+
 Imported lazily so that ``e621tui.cli`` can import this package before Textual is loaded (the
-terminal probe must run before Textual starts, and the colour system is chosen then). The old
-``e621tui/ui/graphics.py`` (textual-image) lives on as `legacy`, which this package shadows.
+terminal probe must run before Textual starts, and the colour system is chosen then).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-
-from e621tui.ui.graphics.legacy import prepare_graphics
 
 if TYPE_CHECKING:
     from e621tui.ui.graphics.driver import graphics_driver
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
         make_layer,
         make_renderer,
     )
-    from e621tui.ui.graphics.setup import Graphics, setup_graphics
+    from e621tui.ui.graphics.setup import Graphics, PictureKit, forced_graphics, setup_graphics
     from e621tui.ui.graphics.slots import on_screen, placements_for, sync_pictures
     from e621tui.ui.graphics.view import PictureView
 
@@ -47,6 +48,8 @@ _LAZY = {
     "make_layer": "renderers",
     "make_renderer": "renderers",
     "Graphics": "setup",
+    "PictureKit": "setup",
+    "forced_graphics": "setup",
     "setup_graphics": "setup",
     "on_screen": "slots",
     "placements_for": "slots",
@@ -68,14 +71,15 @@ __all__ = [
     "Graphics",
     "Picture",
     "PictureCache",
+    "PictureKit",
     "PictureView",
     "Renderer",
+    "forced_graphics",
     "graphics_driver",
     "make_layer",
     "make_renderer",
     "on_screen",
     "placements_for",
-    "prepare_graphics",
     "setup_graphics",
     "sync_pictures",
 ]

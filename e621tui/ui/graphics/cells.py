@@ -1,10 +1,9 @@
-"""Segments for picture cells: cursor movers, placeholders and half blocks.
+"""Segments for picture cells: movers, placeholders and half blocks.
 
-A *mover* is ``ESC [ n C`` written so that Rich/Textual measure it as exactly ``n`` cells
-(``ESC`` counts 0, every other character 1): Textual's diffing, cropping and positioning stay
-right, and the terminal moves the cursor over the cells instead of overwriting the sixel or
-kitty picture under them. Widths from 3 cells up can be expressed (``ESC[3C``, ``ESC[04C``,
-``ESC[005C``); pictures drawn this way are at least 3 cells wide.
+A *mover* cell (`MOVER`, one cell wide for Rich and Textual) marks a cell the UI must not
+write because a picture drawn by the layer (sixel, kitty direct placements) is under it; the
+picture layer turns each run of them into ``ESC [ n C`` in the frame. Textual may cut a line
+anywhere (at a toast's or a dialog's edge) and each piece is still whole cells.
 """
 
 from __future__ import annotations
@@ -18,29 +17,19 @@ from rich.style import Style
 
 from e621tui.terminal.halfcell import RGB, UPPER_HALF
 from e621tui.terminal.kitty import placeholder_cell, placeholder_color
+from e621tui.terminal.layer import MOVER
 
-MIN_MOVER = 3
+MIN_MOVER = 1
 _NULL = Style()
 _XTERM_CUBE = (0, 95, 135, 175, 215, 255)
 
 
-def mover_texts(width: int) -> list[str]:
-    """Mover texts that together span ``width`` (≥ 3) cells."""
-    if width < MIN_MOVER:
-        raise ValueError(f"a mover spans at least {MIN_MOVER} cells, not {width}")
-    count, rest = divmod(width, 3)
-    texts = ["\x1b[3C"] * count
-    if rest == 1:
-        texts[-1] = "\x1b[04C"
-    elif rest == 2:
-        texts[-1] = "\x1b[005C"
-    return texts
-
-
 @cache
 def movers(width: int) -> tuple[Segment, ...]:
-    """Segments that move the cursor across ``width`` cells without writing them."""
-    return tuple(Segment(text, _NULL) for text in mover_texts(width))
+    """Segments that leave ``width`` cells to the picture under them."""
+    if width < MIN_MOVER:
+        raise ValueError(f"a mover spans at least {MIN_MOVER} cell, not {width}")
+    return (Segment(MOVER * width, _NULL),)
 
 
 def blank(width: int, style: Style | None = None) -> Segment:
@@ -86,10 +75,10 @@ def halfcell_row(cells: list[tuple[RGB, RGB]]) -> tuple[Segment, ...]:
 
 __all__ = [
     "MIN_MOVER",
+    "MOVER",
     "blank",
     "halfcell_row",
     "id_color",
-    "mover_texts",
     "movers",
     "placeholder_row",
 ]

@@ -19,7 +19,10 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 from PIL import Image
+from rich.color import ColorSystem
+from rich.console import COLOR_SYSTEMS
 from rich.segment import Segment
+from textual.strip import Strip
 
 from e621tui.terminal import kitty, layout, sixel
 from e621tui.terminal.decide import Decision, Mode
@@ -45,6 +48,7 @@ class Picture:
         image_id: kitty image id.
         transmit: kitty commands that send the image (sent once).
         sixel: The whole picture as sixel data.
+        background: The colour its box was filled with (what is behind it on screen).
     """
 
     key: Hashable
@@ -57,6 +61,7 @@ class Picture:
     transmit: str = ""
     sixel: bytes = b""
     crops: dict[tuple[int, int], str] = field(default_factory=dict)
+    background: RGB = (0, 0, 0)
 
 
 class Renderer:
@@ -90,6 +95,11 @@ class Renderer:
 
     def release(self, picture: Picture) -> None:
         """The picture will not be shown again (free it in the terminal)."""
+
+    def preload(self, picture: Picture) -> bool:
+        """Send the picture to the terminal before it is shown, if the mode stores pictures
+        (kitty): showing it later costs no transmission. True if something was queued."""
+        return False
 
 
 class HalfcellRenderer(Renderer):
@@ -135,16 +145,22 @@ class _KittyBase(Renderer):
                     self.layer.queue(kitty.delete_image(old, wrap=self.wrap))
         return image_id
 
-    def _ensure_sent(self, picture: Picture) -> None:
-        """Queue the transmission before the first frame that shows the picture."""
+    def _ensure_sent(self, picture: Picture) -> bool:
+        """Queue the transmission before the first frame that shows the picture (True if it
+        had not been sent)."""
         with self._lock:
             if picture.image_id in self._sent or self.layer is None:
-                return
+                return False
             if self.ids.get(picture.key) != picture.image_id:
                 picture.image_id = self._assign(picture.key)  # evicted meanwhile: new id
                 self._encode(picture)
             self._sent.add(picture.image_id)
             self.layer.queue(picture.transmit)
+            return True
+
+    def preload(self, picture: Picture) -> bool:
+        """Transmit now (stored under its id; nothing is shown until its cells are)."""
+        return picture.mode == self.mode and self._ensure_sent(picture)
 
     def _encode(self, picture: Picture) -> None:
         """Build the transmission (and cells) for the picture's current id."""
@@ -207,8 +223,9 @@ class KittyDirectRenderer(_KittyBase):
         """Fit, box and encode the transmission (stored, not placed)."""
         cols, rows = self.fit(image.size, box)
         cols = max(cols, MIN_MOVER)
-        boxed = layout.boxed(image, (cols, rows), self.cell_px)
-        picture = Picture(key, cols, rows, self.mode, image=boxed)
+        # Opaque: the placement covers its cells whole (what the terminal kept there is old).
+        boxed = layout.boxed(image, (cols, rows), self.cell_px, (*background, 255))
+        picture = Picture(key, cols, rows, self.mode, image=boxed, background=background)
         picture.image_id = self._assign(key)
         self._encode(picture)
         return picture
@@ -230,8 +247,20 @@ class KittyDirectRenderer(_KittyBase):
         crop = None
         if len(rows) != picture.rows:
             crop = (0, rows.start * ch, picture.cols * self.cell_px[0], len(rows) * ch)
-        command = kitty.place(
-            image_id, placement_id, picture.cols, len(rows), crop=crop, wrap=self.wrap
+        # The cells under a placement are movers: blank them first, so that when the placement
+        # makes way (a toast or dialog over part of it) no old text shows in the rest.
+        red, green, blue = picture.background
+        blank_cells = (
+            f"\x1b[48;2;{red};{green};{blue}m"
+            + "".join(f"\x1b[{y + 1 + r};{x + 1}H\x1b[{picture.cols}X" for r in range(len(rows)))
+            + "\x1b[0m"
+        )
+        command = (
+            blank_cells
+            + f"\x1b[{y + 1};{x + 1}H"
+            + kitty.place(
+                image_id, placement_id, picture.cols, len(rows), crop=crop, wrap=self.wrap
+            )
         )
         erase = kitty.delete_placement(image_id, placement_id, wrap=self.wrap)
         return Placement(
@@ -289,6 +318,27 @@ class SixelRenderer(Renderer):
         return cached
 
 
+def prepare_picture(
+    renderer: Renderer,
+    key: Hashable,
+    image: Image.Image,
+    box: tuple[int, int],
+    background: RGB = (0, 0, 0),
+    color_system: str | None = None,
+) -> Picture:
+    """`Renderer.prepare`, then the escape codes of every cell style worked out for
+    ``color_system`` (a Rich console's ``color_system``): the frame that first shows the
+    picture only joins strings. CPU work: call it in a thread."""
+    picture = renderer.prepare(key, image, box, background)
+    system = COLOR_SYSTEMS.get(color_system or "", ColorSystem.TRUECOLOR)
+    for line in picture.lines:
+        for segment in line:
+            style = segment.style
+            if style is not None and style._ansi is None:
+                Strip.render_ansi(style, system)  # caches the codes on the style
+    return picture
+
+
 _RENDERERS: dict[Mode, type[Renderer]] = {
     Mode.NONE: Renderer,
     Mode.HALFCELL: HalfcellRenderer,
@@ -312,13 +362,31 @@ def make_renderer(decision: Decision, layer: PictureLayer | None = None) -> Rend
     return _RENDERERS[decision.mode](decision, layer)
 
 
-class PictureCache:
-    """Prepared pictures by key, bounded; evicted ones are released in the terminal."""
+#: Rough bytes a ready cell (segment, style, colours) costs (half-cell, placeholders).
+_CELL_BYTES = 500
 
-    def __init__(self, renderer: Renderer, capacity: int = 256) -> None:
+
+def picture_bytes(picture: Picture) -> int:
+    """About how much memory ``picture`` holds (pixels, encoded data, ready cells)."""
+    size = len(picture.sixel) + len(picture.transmit) + sum(len(c) for c in picture.crops.values())
+    if picture.image is not None:
+        size += picture.image.width * picture.image.height * len(picture.image.getbands())
+    return size + sum(len(line) for line in picture.lines) * _CELL_BYTES
+
+
+class PictureCache:
+    """Prepared pictures by key, bounded by count and by bytes; evicted ones are released in
+    the terminal (kitty deletes them)."""
+
+    def __init__(
+        self, renderer: Renderer, capacity: int = 256, max_bytes: int = 64 * 2**20
+    ) -> None:
         self.renderer = renderer
         self.capacity = capacity
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._items: OrderedDict[Hashable, Picture] = OrderedDict()
+        self._sizes: dict[Hashable, int] = {}
 
     def get(self, key: Hashable) -> Picture | None:
         """The picture for ``key`` (recently used), or None."""
@@ -328,11 +396,19 @@ class PictureCache:
         return picture
 
     def put(self, picture: Picture) -> None:
-        """Keep ``picture``; release the least recently used beyond capacity."""
-        self._items[picture.key] = picture
-        self._items.move_to_end(picture.key)
-        while len(self._items) > self.capacity:
-            _, old = self._items.popitem(last=False)
+        """Keep ``picture``; release the least recently used beyond the bounds (never the
+        one just put)."""
+        key = picture.key
+        self.bytes -= self._sizes.pop(key, 0)
+        self._items[key] = picture
+        self._items.move_to_end(key)
+        self._sizes[key] = picture_bytes(picture)
+        self.bytes += self._sizes[key]
+        while len(self._items) > 1 and (
+            len(self._items) > self.capacity or self.bytes > self.max_bytes
+        ):
+            old_key, old = self._items.popitem(last=False)
+            self.bytes -= self._sizes.pop(old_key, 0)
             self.renderer.release(old)
 
     def __len__(self) -> int:
@@ -349,4 +425,6 @@ __all__ = [
     "SixelRenderer",
     "make_layer",
     "make_renderer",
+    "picture_bytes",
+    "prepare_picture",
 ]

@@ -12,17 +12,43 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from e621tui.terminal import Decision, EnvHints, Mode, ProbeResult, detect
+from e621tui.terminal import Decision, EnvHints, Mode, ProbeResult, detect, explicit
 from e621tui.terminal.guard import LateAnswerFilter
 from e621tui.terminal.layer import PictureLayer
+from e621tui.terminal.probe import skipped
 
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from e621tui.ui.graphics.renderers import Renderer
+    from e621tui.ui.graphics.renderers import PictureCache, Renderer
+
+#: Prepared pictures kept per mode (about three pages of thumbnails and a few post pictures),
+#: and the memory they may hold.
+CACHE_PICTURES = 200
+CACHE_BYTES = 32 * 2**20
+
+
+@dataclass
+class PictureKit:
+    """What a widget needs to draw pictures in one mode (given to it as values).
+
+    Attributes:
+        renderer: Prepares pictures and draws their cells.
+        layer: The picture layer (sixel, kitty), None for modes whose cells are the picture.
+        cache: Prepared pictures, shared by every widget drawing in this mode.
+    """
+
+    renderer: Renderer
+    layer: PictureLayer | None
+    cache: PictureCache
+
+    @property
+    def mode(self) -> str:
+        """The mode's name (``sixel``, ``kitty``, ``halfcell``…)."""
+        return self.renderer.mode.value
 
 
 @dataclass
@@ -44,6 +70,36 @@ class Graphics:
     layer: PictureLayer | None
     late: LateAnswerFilter | None
     driver_class: type[Driver] | None
+
+    _kits: dict[Mode, PictureKit] = field(default_factory=dict, repr=False)
+
+    @property
+    def mode(self) -> str:
+        """The mode chosen (never ``auto``)."""
+        return self.decision.mode.value
+
+    def modes(self) -> tuple[str, ...]:
+        """Modes the app can switch to while it runs: the chosen one, half-cell and none (the
+        driver's picture layer was made for the chosen mode)."""
+        return tuple(dict.fromkeys((self.mode, Mode.HALFCELL.value, Mode.NONE.value)))
+
+    def kit(self, mode: str | None = None) -> PictureKit:
+        """Renderer, layer and cache for ``mode`` (default: the chosen one), made once."""
+        wanted = Mode(mode or self.mode)
+        if wanted.value not in self.modes():
+            raise ValueError(f"graphics mode {wanted.value!r} is not available here")
+        kit = self._kits.get(wanted)
+        if kit is None:
+            from e621tui.ui.graphics.renderers import PictureCache, make_renderer
+
+            if wanted == self.decision.mode:
+                renderer, layer = self.renderer, self.layer
+            else:
+                renderer, layer = make_renderer(replace(self.decision, mode=wanted)), None
+            kit = self._kits[wanted] = PictureKit(
+                renderer, layer, PictureCache(renderer, CACHE_PICTURES, CACHE_BYTES)
+            )
+        return kit
 
     def release(self) -> None:
         """Give the terminal its original mode back (after the app ran)."""
@@ -91,4 +147,26 @@ def setup_graphics(
     return Graphics(decision, result, renderer, layer, late, graphics_driver(layer, late))
 
 
-__all__ = ["Graphics", "color_system_for", "setup_graphics"]
+def forced_graphics(mode: str, *, cell_px: tuple[int, int] | None = None) -> Graphics:
+    """Graphics for a mode named by the caller, without asking the terminal anything (an app
+    built with a mode name: tests, scripts); ``auto`` means half-cell here."""
+    from e621tui.ui.graphics.renderers import make_layer, make_renderer
+
+    chosen = Mode.HALFCELL.value if mode == "auto" else Mode(mode).value
+    result = skipped(EnvHints.from_environ(), f"graphics {mode}: not probed")
+    decision = explicit(chosen, result)
+    if cell_px is not None:
+        decision = replace(decision, cell_px=cell_px, cell_px_source="given")
+    layer = make_layer(decision)
+    return Graphics(decision, result, make_renderer(decision, layer), layer, None, None)
+
+
+__all__ = [
+    "CACHE_BYTES",
+    "CACHE_PICTURES",
+    "Graphics",
+    "PictureKit",
+    "color_system_for",
+    "forced_graphics",
+    "setup_graphics",
+]

@@ -9,23 +9,39 @@ new, moved or overwritten after the frame, and nothing else.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+from textual.app import App
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.geometry import Offset, Region
+from textual.screen import Screen
 from textual.widget import Widget
 
 from e621tui.terminal.layer import PictureLayer, Placement
 from e621tui.ui.graphics.renderers import Picture, Renderer
 
 
+def screens_in_view(app: App[Any]) -> list[Screen[Any]]:
+    """The screens the user sees: the top one and, under dialogs (modal screens), the ones
+    below them down to the first that is not a dialog. (Textual's ``Screen.is_current`` also
+    counts the screen under an opaque one.)"""
+    shown: list[Screen[Any]] = []
+    for screen in reversed(app.screen_stack):
+        shown.append(screen)
+        if not screen.is_modal:
+            break
+    return shown
+
+
 def on_screen(widget: Widget) -> bool:
-    """The widget is mounted, displayed, and on the screen the user sees."""
+    """The widget is mounted, displayed, and on a screen the user sees (the top one, or one
+    under a dialog: what the dialog covers is damage the layer repairs when it goes)."""
     try:
         return (
             widget.is_mounted
             and widget.display
-            and widget.app.screen is widget.screen
+            and widget.screen in screens_in_view(widget.app)
             and widget.region.area > 0
         )
     except (NoScreen, NoMatches):
@@ -88,4 +104,4 @@ def sync_pictures(
         layer.hide(widget)
 
 
-__all__ = ["on_screen", "placements_for", "sync_pictures"]
+__all__ = ["on_screen", "placements_for", "screens_in_view", "sync_pictures"]

@@ -1,4 +1,4 @@
-"""`PictureView`: one picture (or a line of text) centred in a widget, drawn with the Line API."""
+"""`PictureView`: one picture (or some lines of text) centred in a widget, with the Line API."""
 
 from __future__ import annotations
 
@@ -19,9 +19,9 @@ from e621tui.ui.graphics.slots import sync_pictures
 
 
 class PictureView(Widget):
-    """Shows a prepared `Picture` centred, or a text when there is none.
+    """Shows a prepared `Picture` centred, or a (multi-line) text when there is none.
 
-    The owner prepares pictures for `box` (the content size in cells) and calls `show`;
+    The owner prepares pictures for `cell_box` (the content size in cells) and calls `show`;
     when the box changes the view posts `BoxChanged` so a picture for the new size can be made.
 
     Args:
@@ -32,7 +32,9 @@ class PictureView(Widget):
 
     DEFAULT_CSS = """
     PictureView { width: 1fr; height: 1fr; }
+    PictureView > .picture-view--text { color: $text-muted; }
     """
+    COMPONENT_CLASSES = {"picture-view--text"}
 
     @dataclass
     class BoxChanged(Message):
@@ -58,22 +60,40 @@ class PictureView(Widget):
         self._last_box: tuple[int, int] = (0, 0)
 
     @property
-    def box(self) -> tuple[int, int]:
+    def cell_box(self) -> tuple[int, int]:
         """The content size in cells (what a picture may fill)."""
         size = self.content_size
         return size.width, size.height
 
     def show(self, picture: Picture | None, text: str = "") -> None:
         """Show ``picture`` (or ``text`` when None)."""
+        if picture is self.picture and text == self.text:
+            return
         self.picture = picture
         self.text = text
         self.refresh()
 
+    def set_renderer(self, renderer: Renderer, layer: PictureLayer | None) -> None:
+        """Draw with another renderer from now on (the picture shown is dropped)."""
+        if self.picture_layer is not None and layer is not self.picture_layer:
+            self.picture_layer.hide(self)
+        self.renderer = renderer
+        self.picture_layer = layer
+        self.picture = None
+        self.refresh()
+
+    @property
+    def background_rgb(self) -> tuple[int, int, int]:
+        """The widget's background colour (what padding around a picture is filled with)."""
+        color = self.rich_style.bgcolor
+        triplet = color.get_truecolor() if color is not None else None
+        return (triplet.red, triplet.green, triplet.blue) if triplet else (0, 0, 0)
+
     def on_resize(self) -> None:
         """Ask for a picture of the new size."""
-        if self.box != self._last_box:
-            self._last_box = self.box
-            self.post_message(self.BoxChanged(self, self.box))
+        if self.cell_box != self._last_box:
+            self._last_box = self.cell_box
+            self.post_message(self.BoxChanged(self, self.cell_box))
 
     def on_unmount(self) -> None:
         """Nothing of ours stays on the screen."""
@@ -114,13 +134,15 @@ class PictureView(Widget):
         return Strip(segments, width)
 
     def _text_line(self, y: int, width: int, style: Style) -> Strip:
-        height = self.content_size.height
-        if y != height // 2 or not self.text:
+        lines = self.text.split("\n") if self.text else []
+        top = (self.content_size.height - len(lines)) // 2
+        if not 0 <= y - top < len(lines):
             return Strip([blank(width, style)], width)
-        text = Text(self.text, style=style, no_wrap=True, overflow="ellipsis")
-        text.truncate(width)
+        text_style = self.get_component_rich_style("picture-view--text")
+        text = Text(lines[y - top], style=text_style, no_wrap=True, overflow="ellipsis")
+        text.truncate(width, overflow="ellipsis")
         text.align("center", width)
-        return Strip(text.render(self.app.console), width)
+        return Strip(Segment.apply_style(text.render(self.app.console), text_style), width)
 
 
 __all__ = ["PictureView"]

@@ -111,5 +111,9 @@ class PostViewScreen(Screen[None]):
         """The app's state changed: show it."""
         self.status_bar.show_app_status(message.status)
 
+    def on_screen_resume(self) -> None:
+        """Back on top: the app's state as it is now (it is not sent to hidden screens)."""
+        self.status_bar.show_app_status(self.e621_app.app_status())
+
 
 __all__ = ["NamedSource", "PostSource", "PostViewScreen"]

@@ -14,8 +14,6 @@ from textual.widgets import Footer, Static
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Pool, Post
 from e621tui.core.feeds import Feed, Page, PoolFeed, is_stale_error
-from e621tui.core.images import ThumbError, preview_request
-from e621tui.core.registry import Shown
 from e621tui.ui.messages import MembershipUpdated, PostsUpdated
 from e621tui.ui.screens.base import PostViewScreen
 from e621tui.ui.widgets.grid import PostGrid
@@ -60,6 +58,7 @@ class GridScreen(PostViewScreen):
         self.page_loading = False
         self.message = ""
         self._walk_range = (0, 0)
+        self._paging: tuple[bool | None, bool | None] | None = None
 
     # ---- layout --------------------------------------------------------------------------
 
@@ -70,8 +69,16 @@ class GridScreen(PostViewScreen):
     def compose(self) -> ComposeResult:
         """Header, grid, message, status, footer."""
         app = self.e621_app
+        kit = app.picture_kit()
         yield from self.compose_header()
-        yield PostGrid(images=app.session.images, graphics=app.graphics, id="grid")
+        yield PostGrid(
+            images=app.session.images,
+            graphics=app.graphics,
+            renderer=kit.renderer,
+            layer=kit.layer,
+            cache=kit.cache,
+            id="grid",
+        )
         yield Static("", id="grid-message")
         yield StatusBar(app.app_status(), id="status")
         yield Footer()
@@ -169,8 +176,9 @@ class GridScreen(PostViewScreen):
         else:
             self.set_message("")
         self.update_status()
-        self.refresh_bindings()
+        self._refresh_paging()
         self._prefetch_next()
+        self.e621_app.idle_gc.soon()  # collect while the reader looks at the page
         self.e621_app.first_page_shown.set()
 
     def _prefetch_next(self) -> None:
@@ -185,23 +193,18 @@ class GridScreen(PostViewScreen):
         if task.cancelled() or task.exception() is not None or not self.is_attached:
             return
         page = task.result()
-        self.refresh_bindings()
+        self._refresh_paging()
         shown, _ = self.e621_app.session.visible(page.posts)
-        self._download_thumbs(shown)
+        # Downloaded, decoded and prepared for the cells now: the turn is one repaint.
+        self.grid.prepare_ahead([self.cell_state(item) for item in shown])
 
-    @work(group="thumb-prefetch", exclusive=True, exit_on_error=False)
-    async def _download_thumbs(self, shown: list[Shown]) -> None:
-        images = self.e621_app.session.images
-        for item in shown:
-            if item.blacklisted is not None:
-                continue
-            req = preview_request(item.post)
-            if req is None:
-                continue
-            try:
-                await images.prefetch(req)
-            except ThumbError:
-                continue  # the cell shows the error when it is on screen
+    def _refresh_paging(self) -> None:
+        """Grey out n / p if that changed (the footer is rebuilt on each refresh: not on
+        every page turn)."""
+        state = (self.check_action("next_page", ()), self.check_action("prev_page", ()))
+        if state != self._paging:
+            self._paging = state
+            self.refresh_bindings()
 
     def empty_message(self) -> str:
         """What to say when the feed has no posts."""
@@ -258,12 +261,14 @@ class GridScreen(PostViewScreen):
     def on_screen_resume(self) -> None:
         """Back from a post or dialog: repaint state that may have changed."""
         self._restate()
+        self.grid.resume()
         self.update_status()
         self.grid.focus()
 
     def set_graphics(self, mode: str) -> None:
         """Draw the thumbnails in another graphics mode."""
-        self.grid.set_graphics(mode)
+        kit = self.e621_app.picture_kit(mode)
+        self.grid.set_graphics(mode, kit.renderer, kit.layer, kit.cache)
 
     # ---- as the source of a post screen ----------------------------------------------------
 

@@ -135,6 +135,7 @@ class PostScreen(PostViewScreen):
         self.details.show(post, self.post_context(post), self.pool_name)
         self.update_status()
         self.refresh_bindings()
+        self.e621_app.idle_gc.soon()
 
     def _swap_image(self, post: Post) -> None:
         if self._image is not None:
@@ -152,12 +153,16 @@ class PostScreen(PostViewScreen):
         else:
             ext = one_line(post.file.ext, 8).upper()
             placeholder = f"#{post.id}\n{post.file.width}×{post.file.height} {ext}"
+        kit = self.e621_app.picture_kit()
         self._image = ImageView(
             request,
             images=session.images,
             graphics=self.e621_app.graphics,
             placeholder=placeholder,
             box=IMAGE_BOX,
+            renderer=kit.renderer,
+            layer=kit.layer,
+            cache=kit.cache,
             classes="post-image",
         )
         self.query_one("#post-media", Vertical).mount(self._image, before=0)
@@ -174,7 +179,8 @@ class PostScreen(PostViewScreen):
     def set_graphics(self, mode: str) -> None:
         """Draw the picture in another graphics mode."""
         if self._image is not None:
-            self._image.set_graphics(mode)
+            kit = self.e621_app.picture_kit(mode)
+            self._image.set_graphics(mode, kit.renderer, kit.layer, kit.cache)
 
     # ---- status --------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from e621tui.ui.widgets.comment_view import CommentView
 from e621tui.ui.widgets.downloads import DownloadRow
-from e621tui.ui.widgets.grid import CellState, PostCell, PostGrid
+from e621tui.ui.widgets.grid import CellState, PostGrid
 from e621tui.ui.widgets.image import ImageSource, ImageView
 from e621tui.ui.widgets.post_details import PostContext, PostDetails
 from e621tui.ui.widgets.statusbar import StatusBar, StatusFields
@@ -14,7 +14,6 @@ __all__ = [
     "DownloadRow",
     "ImageSource",
     "ImageView",
-    "PostCell",
     "PostContext",
     "PostDetails",
     "PostGrid",

@@ -1,151 +1,35 @@
-"""The thumbnail grid: cells of image + caption, a cursor, and key movement.
+"""The thumbnail grid: one widget drawn with the Line API, a cursor, keys and the mouse.
 
 The grid is handed what it shows as values (`CellState`: the post, and what the screen knows
-about it: blacklisted, hidden by the site, in the active set) and posts messages for what the
-user does; it never looks at the session.
+about it: blacklisted, hidden by the site, in the active set; the renderer, layer and picture
+cache to draw thumbnails with) and posts messages for what the user does; it never looks at
+the session. Thumbnails are drawn by the renderer, frames, captions and the cursor as text, so
+showing another page mounts nothing: it is one repaint, with the pictures prepared ahead
+(`prepare_ahead`) already in the cache.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
-from rich.text import Text
-from textual.app import ComposeResult
+from textual import events
 from textual.binding import Binding
-from textual.containers import ScrollableContainer
 from textual.message import Message
-from textual.reactive import reactive
-from textual.widget import Widget
-from textual.widgets import Static
 
-from e621tui.api.models import Post
-from e621tui.core.images import ImageRequest, preview_request
-from e621tui.text.sanitize import one_line
-from e621tui.ui.widgets.image import ImageSource, ImageView
-
-#: Cell width in columns (including margin) and height in rows (image + caption).
-CELL_WIDTH = 20
-CELL_HEIGHT = 11
-
-_RATING = {"s": "S", "q": "Q", "e": "E"}
+from e621tui.ui.widgets.cell_state import CellState, caption, image_args
+from e621tui.ui.widgets.grid_view import GridView
 
 
-@dataclass(frozen=True)
-class CellState:
-    """What one cell shows: the post and what the screen knows about it."""
+class PostGrid(GridView, can_focus=True):
+    """Posts in cells with a cursor moved by arrows, h/j/k/l, home/end and the mouse.
 
-    post: Post
-    blacklisted: str | None = None
-    """The blacklist rule the post matches (shown only while blacklisted posts are shown)."""
-    hidden_reason: str | None = None
-    """Why the site withheld the image (deleted, log in, safe mode), or None."""
-    in_set: bool = False
-    """In the active set."""
-
-
-def caption(post: Post, *, marked: bool, in_set: bool, blacklisted: bool) -> Text:
-    """The one-line caption under a thumbnail: score, favorites, rating, type and markers."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    if marked:
-        text.append("✓", style="bold yellow")
-    if in_set:
-        text.append("●", style="bold cyan")
-    if post.is_favorited:
-        text.append("♥", style="bold red")
-    if blacklisted:
-        text.append("⊘", style="bold magenta")
-    if len(text):
-        text.append(" ")
-    score = post.score.total
-    text.append(f"{'▲' if score >= 0 else '▼'}{abs(score)}", style="green" if score >= 0 else "red")
-    if post.vote:
-        text.append("*", style="bold")
-    text.append(f" ♥{post.fav_count}")
-    text.append(f" {_RATING.get(post.rating, '?')}")
-    ext = one_line(post.file.ext, 4).upper() or "?"
-    style = "bold magenta" if post.is_animated else ""
-    text.append(f" {ext}", style=style)
-    return text
-
-
-def image_args(state: CellState) -> tuple[ImageRequest | None, str]:
-    """The picture a cell loads (None when there is none to show) and its placeholder text."""
-    post = state.post
-    if state.blacklisted is not None:
-        return None, f"⊘ blacklisted\n#{post.id}"
-    if state.hidden_reason:
-        return None, f"{state.hidden_reason}\n#{post.id}"
-    request = preview_request(post)
-    if request is None:
-        return None, f"no preview\n#{post.id}"
-    return request, f"#{post.id}"
-
-
-class PostCell(Widget):
-    """One post in the grid."""
-
-    def __init__(self, state: CellState, index: int, *, images: ImageSource, graphics: str) -> None:
-        super().__init__(classes="post-cell")
-        self.state = state
-        self.index = index
-        self._images = images
-        self._graphics = graphics
-        self.marked = False
-
-    @property
-    def post(self) -> Post:
-        """The post shown."""
-        return self.state.post
-
-    def compose(self) -> ComposeResult:
-        """Image (or the reason there is none) and a caption."""
-        request, placeholder = image_args(self.state)
-        yield ImageView(
-            request,
-            images=self._images,
-            graphics=self._graphics,
-            placeholder=placeholder,
-            classes="cell-image",
-        )
-        yield Static(self.caption_text(), classes="cell-caption")
-
-    def set_item(self, state: CellState, index: int, *, marked: bool) -> None:
-        """Show another post in this cell (cells are reused from page to page)."""
-        self.state = state
-        self.index = index
-        views = self.query(ImageView)
-        if not views:
-            self.marked = marked
-            return  # not composed yet: compose() will draw the new post
-        request, placeholder = image_args(state)
-        views.first().set_request(request, placeholder)
-        self.update_caption(marked=marked)
-
-    def set_graphics(self, mode: str) -> None:
-        """Draw the picture in another graphics mode."""
-        self._graphics = mode
-        for view in self.query(ImageView):
-            view.set_graphics(mode)
-
-    def caption_text(self) -> Text:
-        """The caption with the current state."""
-        return caption(
-            self.post,
-            marked=self.marked,
-            in_set=self.state.in_set,
-            blacklisted=self.state.blacklisted is not None,
-        )
-
-    def update_caption(self, *, marked: bool) -> None:
-        """Repaint the caption (after a favorite, vote, mark or set change)."""
-        self.marked = marked
-        for caption_widget in self.query(".cell-caption").results(Static):
-            caption_widget.update(self.caption_text())
-
-
-class PostGrid(ScrollableContainer, can_focus=True):
-    """A grid of `PostCell`s with a cursor moved by arrows and h/j/k/l."""
+    Args:
+        images: Where thumbnails come from (the session's image pipeline).
+        graphics: The graphics mode (``none``: placeholders only).
+        renderer: Draws thumbnails (the app's renderer for the mode; half-cell if omitted).
+        layer: The renderer's picture layer (sixel, kitty), None otherwise.
+        cache: Prepared pictures shared with other widgets of this mode.
+    """
 
     BINDINGS = [
         Binding("left,h", "move(-1, 0)", "Left", show=False, id="left"),
@@ -158,8 +42,6 @@ class PostGrid(ScrollableContainer, can_focus=True):
         Binding("space", "mark", "Mark", id="mark", tooltip="Mark or unmark the focused post"),
     ]
 
-    cursor: reactive[int] = reactive(0, init=False)
-
     @dataclass
     class CursorMoved(Message):
         """The focused cell changed."""
@@ -169,7 +51,7 @@ class PostGrid(ScrollableContainer, can_focus=True):
 
     @dataclass
     class Selected(Message):
-        """Enter was pressed on a cell."""
+        """Enter was pressed on a cell (or it was clicked while focused, or double-clicked)."""
 
         grid: PostGrid
         index: int
@@ -188,19 +70,7 @@ class PostGrid(ScrollableContainer, can_focus=True):
         grid: PostGrid
         direction: int
 
-    def __init__(self, *, images: ImageSource, graphics: str, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.images = images
-        self.graphics = graphics
-        self.items: list[CellState] = []
-        self.marked: set[int] = set()
-        self._set_lock = asyncio.Lock()
-
-    @property
-    def columns(self) -> int:
-        """How many cells fit across."""
-        width = self.scrollable_content_region.width or self.size.width
-        return max(1, width // CELL_WIDTH)
+    # ---- what is shown ---------------------------------------------------------------------
 
     @property
     def current(self) -> CellState | None:
@@ -209,77 +79,66 @@ class PostGrid(ScrollableContainer, can_focus=True):
             return self.items[self.cursor]
         return None
 
-    def cells(self) -> list[PostCell]:
-        """The mounted cells, in order."""
-        return list(self.query(PostCell))
-
     async def set_items(self, items: list[CellState], cursor: int = 0) -> None:
-        """Show a new page, reusing the cells already mounted (mounting is the slow part)."""
-        async with self._set_lock:  # one page change at a time: cells may still be mounting
-            await self._set_items(items, cursor)
-
-    async def _set_items(self, items: list[CellState], cursor: int) -> None:
-        self.items = items
-        cells = self.cells()
-        for index, (cell, item) in enumerate(zip(cells, items, strict=False)):
-            cell.set_item(item, index, marked=item.post.id in self.marked)
-        if len(cells) > len(items):
-            await self.remove_children(cells[len(items) :])
-        elif len(items) > len(cells):
-            await self.mount_all(
-                PostCell(item, i, images=self.images, graphics=self.graphics)
-                for i, item in enumerate(items)
-                if i >= len(cells)
-            )
-            for cell in self.cells()[len(cells) :]:
-                cell.update_caption(marked=cell.post.id in self.marked)
-        self._apply_columns()
-        self.set_reactive(PostGrid.cursor, max(0, min(cursor, len(items) - 1)))
-        self._paint_cursor(scroll=False)
-        self.scroll_home(animate=False)
-        if cursor:
-            self._paint_cursor()
+        """Show a new page: one repaint (its pictures are drawn as soon as they are ready)."""
+        self.items = list(items)
+        cursor = max(0, min(cursor, len(self.items) - 1))
+        self.set_reactive(PostGrid.cursor, cursor)
+        self.top_row = self._geometry.top_for(cursor, 0, len(self.items))
+        self._repaint()
+        self._load_pictures()
         self.post_message(self.CursorMoved(self, self.cursor))
-
-    def refresh_posts(self, post_ids: frozenset[int] | None = None) -> None:
-        """Repaint captions of these posts (all when None)."""
-        for cell in self.cells():
-            if post_ids is None or cell.post.id in post_ids:
-                cell.update_caption(marked=cell.post.id in self.marked)
 
     def update_states(self, states: list[CellState]) -> None:
         """New states for the posts shown (e.g. set membership changed): repaint captions."""
         if [s.post.id for s in states] != [s.post.id for s in self.items]:
             raise ValueError("update_states needs the same posts in the same order")
-        self.items = states
-        for cell, state in zip(self.cells(), states, strict=False):
-            cell.state = state
-            cell.update_caption(marked=state.post.id in self.marked)
+        changed = [i for i, (a, b) in enumerate(zip(self.items, states, strict=True)) if a != b]
+        self.items = list(states)
+        self._refresh_cells(changed, "caption")
 
-    def set_graphics(self, mode: str) -> None:
-        """Draw every picture in another graphics mode."""
-        self.graphics = mode
-        for cell in self.cells():
-            cell.set_graphics(mode)
+    def refresh_posts(self, post_ids: frozenset[int] | None = None) -> None:
+        """Repaint captions of these posts (all when None)."""
+        indexes = [i for i, s in enumerate(self.items) if post_ids is None or s.post.id in post_ids]
+        self._refresh_cells(indexes, "caption")
 
-    def on_resize(self) -> None:
-        """Fit the columns to the width."""
-        self._apply_columns()
+    # ---- focus, mouse, cursor ------------------------------------------------------------------
 
-    def _apply_columns(self) -> None:
-        self.styles.grid_size_columns = self.columns
+    def on_focus(self) -> None:
+        """The cursor frame brightens."""
+        self._refresh_cells([self.cursor], "frame")
+
+    def on_blur(self) -> None:
+        """The cursor frame dims."""
+        self._refresh_cells([self.cursor], "frame")
+
+    def on_click(self, event: events.Click) -> None:
+        """A click focuses a cell; a double click, or a click on the focused cell, opens it."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self._geometry.index_at(offset.x, offset.y, self.top_row)
+        if index is None or index >= len(self.items):
+            return
+        event.stop()
+        self.focus()
+        if event.chain >= 2 or index == self.cursor:
+            self.post_message(self.Selected(self, index))
+        else:
+            self.cursor = index
 
     def watch_cursor(self, old: int, new: int) -> None:
-        """Move the highlight and tell the screen."""
-        self._paint_cursor()
+        """Move the highlight (scrolling the row into view) and tell the screen."""
+        top = self._geometry.top_for(new, self.top_row, len(self.items))
+        if top != self.top_row:
+            self.top_row = top
+            self._repaint()
+            self._load_pictures()
+        else:
+            self._refresh_cells([old, new], "frame")
         self.post_message(self.CursorMoved(self, new))
 
-    def _paint_cursor(self, *, scroll: bool = True) -> None:
-        for cell in self.cells():
-            cell.set_class(cell.index == self.cursor, "-cursor")
-        cells = self.cells()
-        if scroll and 0 <= self.cursor < len(cells):
-            self.scroll_to_widget(cells[self.cursor], animate=False)
+    # ---- keys ----------------------------------------------------------------------------------
 
     def action_move(self, dx: int, dy: int) -> None:
         """Move the cursor; at the edges ask the screen to turn the page."""
@@ -310,3 +169,6 @@ class PostGrid(ScrollableContainer, can_focus=True):
         """Mark or unmark the focused post."""
         if self.current is not None:
             self.post_message(self.MarkToggled(self, self.cursor))
+
+
+__all__ = ["CellState", "PostGrid", "caption", "image_args"]

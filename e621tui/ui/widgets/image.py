@@ -1,21 +1,31 @@
-"""An image loaded through an `ImageSource` and drawn in a graphics mode, or a placeholder text.
+"""An image loaded through an `ImageSource` and drawn by a picture renderer, or a placeholder text.
 
 The widget is given everything as values: what to load (`ImageRequest`), where from (an
-`ImageSource`: the session's image pipeline), and how to draw it (the graphics mode).
+`ImageSource`: the session's image pipeline), and how to draw it (the graphics mode and the
+renderer, layer and picture cache of that mode). It fetches and decodes off the event loop,
+prepares the picture for its own size in cells (again when it is resized), and draws it with
+the Line API (`PictureView`): repaints cost nothing and never re-send an unchanged picture.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 from PIL import Image as PILImage
-from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
-from textual.widget import Widget
-from textual.widgets import Static
 
 from e621tui.core.images import PREVIEW_BOX, ImageRequest, ThumbError
+from e621tui.terminal.decide import Mode, explicit
+from e621tui.terminal.layer import PictureLayer
+from e621tui.ui.graphics.renderers import (
+    Picture,
+    PictureCache,
+    Renderer,
+    make_renderer,
+    prepare_picture,
+)
+from e621tui.ui.graphics.view import PictureView
 
 
 class ImageSource(Protocol):
@@ -30,45 +40,31 @@ class ImageSource(Protocol):
         ...
 
 
-def image_widget_class(mode: str) -> type[Widget] | None:
-    """The textual-image widget class for a graphics mode (None for ``none``).
-
-    textual-image probes the terminal when it is imported, so the CLI imports it before the app
-    starts; by the time this runs the import is cached.
-    """
-    if mode == "none":
-        return None
-    from textual_image import widget as ti
-
-    classes: dict[str, Any] = {
-        "auto": ti.Image,
-        "kitty": ti.TGPImage,
-        "sixel": ti.SixelImage,
-        "halfcell": ti.HalfcellImage,
-    }
-    cls: type[Widget] = classes.get(mode, ti.HalfcellImage)
-    return cls
+def fallback_renderer(mode: str) -> Renderer:
+    """A renderer for ``mode`` without a picture layer (half-cell and none need none)."""
+    wanted = Mode(mode) if mode in {m.value for m in Mode} else Mode.HALFCELL
+    if wanted not in (Mode.HALFCELL, Mode.NONE):
+        wanted = Mode.HALFCELL  # the other modes need the app's picture layer
+    return make_renderer(explicit(wanted.value))
 
 
-class ImageView(Widget):
+class ImageView(PictureView):
     """Shows one picture, fetched and decoded off the event loop, or a placeholder text.
-
-    The widget keeps its two children (a text and an image) and switches between them, so that
-    showing another post costs no mounting.
 
     Args:
         request: What to load; None shows ``placeholder`` only.
         images: Where to load it from.
-        graphics: How to draw it (``none`` draws the placeholder only).
-        placeholder: Text shown while loading or instead of the image.
+        graphics: The graphics mode (``none`` draws the placeholder only).
+        placeholder: Text shown while loading or instead of the image (lines split on ``\\n``).
         box: The pixel box the image is decoded into.
+        renderer: Draws the picture (the app's renderer for ``graphics``); when omitted, the
+            app's `picture_kit(mode)` is asked on mount, else half-cell blocks are drawn.
+        layer: The renderer's picture layer (sixel, kitty).
+        cache: Prepared pictures to share with other widgets (one of its own otherwise).
     """
 
     DEFAULT_CSS = """
-    ImageView { width: 1fr; height: 1fr; align: center middle; }
-    ImageView > .image-placeholder { width: 100%; height: 100%; content-align: center middle;
-        color: $text-muted; }
-    ImageView > .image { width: auto; height: auto; max-width: 100%; max-height: 100%; }
+    ImageView { width: 1fr; height: 1fr; }
     """
 
     def __init__(
@@ -79,10 +75,15 @@ class ImageView(Widget):
         graphics: str,
         placeholder: str = "",
         box: tuple[int, int] = PREVIEW_BOX,
+        renderer: Renderer | None = None,
+        layer: PictureLayer | None = None,
+        cache: PictureCache | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(id=id, classes=classes)
+        self._given = renderer is not None
+        renderer = renderer or fallback_renderer(graphics)
+        super().__init__(renderer, layer, text=placeholder, id=id, classes=classes)
         self.request = request
         self.images = images
         self.graphics = graphics
@@ -90,17 +91,24 @@ class ImageView(Widget):
         self.box = box
         self.error: str | None = None
         self.loaded: PILImage.Image | None = None
-        self._text = Static(Text(placeholder), classes="image-placeholder")
-        self._picture: Widget | None = None
-        self._picture_mode: str | None = None
-
-    def compose(self) -> ComposeResult:
-        """Start with the placeholder."""
-        yield self._text
+        self.cache = cache if cache is not None else PictureCache(renderer, capacity=4)
 
     def on_mount(self) -> None:
-        """Load when shown."""
+        """Take the app's renderer if none was given; load."""
+        if not self._given:
+            self._adopt_app_kit()
         self.reload()
+
+    def _adopt_app_kit(self) -> None:
+        kit_for: Any = getattr(self.app, "picture_kit", None)
+        if not callable(kit_for):
+            return
+        try:
+            kit = kit_for(self.graphics)
+        except ValueError:
+            return  # a mode this app cannot draw: stay with half-cell blocks
+        self.set_renderer(kit.renderer, kit.layer)
+        self.cache = kit.cache
 
     def set_request(self, request: ImageRequest | None, placeholder: str) -> None:
         """Show another picture (the previous load, if still running, is cancelled)."""
@@ -111,64 +119,102 @@ class ImageView(Widget):
         if self.is_mounted:
             self.reload()
 
-    def set_graphics(self, mode: str) -> None:
-        """Draw in another graphics mode from now on."""
+    def set_graphics(
+        self,
+        mode: str,
+        renderer: Renderer | None = None,
+        layer: PictureLayer | None = None,
+        cache: PictureCache | None = None,
+    ) -> None:
+        """Draw in another graphics mode from now on (with that mode's renderer if given)."""
         self.graphics = mode
+        renderer = renderer or fallback_renderer(mode)
+        self.set_renderer(renderer, layer)
+        self.cache = cache if cache is not None else PictureCache(renderer, capacity=4)
         if self.is_mounted:
             self.reload()
 
+    # ---- loading ---------------------------------------------------------------------------
+
+    @property
+    def drawing(self) -> bool:
+        """Pictures are drawn at all (not mode ``none``)."""
+        return self.renderer.mode != Mode.NONE and self.graphics != "none"
+
     def reload(self) -> None:
-        """(Re)load the image with the current graphics mode."""
+        """(Re)load the image and prepare it for the current size."""
         self.workers.cancel_group(self, "image")
         if self.request is None:
-            self._show_text(self.placeholder)
+            self.show(None, self.placeholder)
             return
-        if image_widget_class(self.graphics) is None:
-            self._show_text(self.placeholder or "image")
+        if not self.drawing:
+            self.show(None, self.placeholder or "image")
             return
-        cached = self.images.cached(self.request, self.box)
-        if cached is not None:
-            self._show_image(cached)
-        else:
-            self._show_text(self.placeholder or "…")
-            self._load(self.request)
+        picture = self._cached_picture()
+        if picture is not None:
+            self.loaded = self.loaded or self.images.cached(self.request, self.box)
+            self.show(picture, self.placeholder)
+            return
+        self.show(None, self.placeholder or "…")
+        self._load(self.request, self.cells)
+
+    @property
+    def cells(self) -> tuple[int, int]:
+        """The cell box pictures are prepared for (the content size, at least 1×1)."""
+        width, height = self.cell_box
+        return max(1, width), max(1, height)
+
+    def _key(self, request: ImageRequest, cells: tuple[int, int]) -> tuple[object, ...]:
+        return (request.cache_key, request.kind, self.box, cells)
+
+    def _cached_picture(self) -> Picture | None:
+        if self.request is None or self.cell_box[0] <= 0 or self.cell_box[1] <= 0:
+            return None
+        picture = self.cache.get(self._key(self.request, self.cells))
+        return picture if picture is not None and picture.mode == self.renderer.mode else None
 
     @work(exclusive=True, group="image", exit_on_error=False)
-    async def _load(self, request: ImageRequest) -> None:
+    async def _load(self, request: ImageRequest, cells: tuple[int, int]) -> None:
         try:
-            image = await self.images.load(request, self.box)
+            image = self.loaded or await self.images.load(request, self.box)
         except ThumbError as exc:
             if request is self.request:
                 self.error = exc.message
-                self._show_text(f"⚠ {exc.message}")
+                self.show(None, f"⚠ {exc.message}")
             return
-        if request is self.request:
-            self._show_image(image)
-
-    def _show_text(self, text: str) -> None:
-        self._text.update(Text(text))
-        self._text.display = True
-        if self._picture is not None:
-            self._picture.display = False
-
-    def _show_image(self, image: PILImage.Image) -> None:
-        mode = self.graphics
-        cls = image_widget_class(mode)
+        if request is not self.request:
+            return
         self.loaded = image
-        if cls is None:
-            self._show_text(self.placeholder or "image")
-            return
-        if self._picture is not None and self._picture_mode != mode:
-            self._picture.remove()
-            self._picture = None
-        if self._picture is None:
-            self._picture = cls(image, classes="image")  # type: ignore[arg-type]
-            self._picture_mode = mode
-            self.mount(self._picture)
-        else:
-            self._picture.image = image  # type: ignore[attr-defined]
-            self._picture.display = True
-        self._text.display = False
+        while request is self.request and self.cell_box[0] > 0 and self.cell_box[1] > 0:
+            cells, renderer = self.cells, self.renderer
+            picture = self._cached_picture()
+            if picture is None:
+                key = self._key(request, cells)
+                background = self.background_rgb
+                system = self.app.console.color_system
+                picture = await asyncio.to_thread(
+                    prepare_picture, renderer, key, image, cells, background, system
+                )
+                self.cache.put(picture)
+            if cells == self.cells and renderer is self.renderer:
+                self.show(picture, self.placeholder)
+                return
+            # Resized (or another mode) while preparing: once more for the size it has now.
+
+    def on_resize(self) -> None:
+        """A new size: prepare the picture for it (the decoded image is kept)."""
+        super().on_resize()
+        if self.request is not None and self.drawing:
+            picture = self._cached_picture()
+            if picture is not None:
+                self.show(picture, self.placeholder)
+            elif self.loaded is not None:
+                self._load(self.request, self.cells)
+
+    def on_picture_view_box_changed(self, message: PictureView.BoxChanged) -> None:
+        """Our own size message: handled by `on_resize` already."""
+        if message.view is self:
+            message.stop()
 
 
-__all__ = ["ImageSource", "ImageView", "image_widget_class"]
+__all__ = ["ImageSource", "ImageView", "fallback_renderer"]
