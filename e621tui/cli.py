@@ -29,7 +29,7 @@ from e621tui.settings.config_file import update_config
 
 if TYPE_CHECKING:
     from e621tui.core.session import SessionOptions
-    from e621tui.ui.app import StartTarget
+    from e621tui.core.startup import StartTarget
     from e621tui.ui.graphics.setup import Graphics
 
 
@@ -133,7 +133,7 @@ def plan(args: argparse.Namespace) -> Plan:
 
 
 def _start_target(args: argparse.Namespace) -> StartTarget:
-    from e621tui.ui.app import StartTarget
+    from e621tui.core.startup import StartTarget
 
     if args.pool is not None:
         return StartTarget("pool", str(args.pool))
@@ -223,8 +223,7 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
 
     from e621tui.core.images import PREVIEW_BOX
     from e621tui.core.session import Session, SessionOptions
-    from e621tui.core.startup import Prelude
-    from e621tui.core.startup import StartTarget as EarlyTarget
+    from e621tui.core.startup import EARLY_KINDS, Prelude
 
     options = SessionOptions(
         base_url=the_plan.base_url,
@@ -247,10 +246,9 @@ def run_app(the_plan: Plan, args: argparse.Namespace) -> int:
     start = _start_target(args)
     prelude = Prelude()
     try:
-        if start.kind in ("search", "pool", "set", "post"):
-            early = EarlyTarget(start.kind, start.value)
+        if start.kind in EARLY_KINDS:
             visible = _visible_thumbnails()
-            prelude.start(lambda: session.begin(early, preview_box=PREVIEW_BOX, visible=visible))
+            prelude.start(lambda: session.begin(start, preview_box=PREVIEW_BOX, visible=visible))
 
         graphics = _setup_graphics(args, settings)
         try:

@@ -35,12 +35,16 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-KINDS = ("search", "pool", "set", "post")
+#: What the first screen can be.
+KINDS = ("search", "pool", "set", "post", "feed", "popular")
+#: The first screens `EarlyStart` can start before the UI (the feed and popular wait for it).
+EARLY_KINDS = ("search", "pool", "set", "post")
 
 
 @dataclass(frozen=True)
 class StartTarget:
-    """What the first screen shows: a search (value = query), a pool, a set or a post (id)."""
+    """What the first screen shows: a search (value = query), a pool, a set or a post (value
+    = id), the followed-tags feed or popular posts (value = day, week or month)."""
 
     kind: str = "search"
     value: str = ""
@@ -84,6 +88,8 @@ class EarlyStart:
         self.opened: asyncio.Task[Any] | None = None
         self.previews: asyncio.Task[int] | None = None
         first_page: asyncio.Task[Page] | None = None
+        if target.kind not in EARLY_KINDS:
+            raise ValueError(f"{target.kind!r} is not started early")
         if target.kind == "search":
             self.feed = session.new_search(target.value)
             first_page = loop.create_task(self.feed.page(0), name="early-page")
@@ -260,4 +266,4 @@ async def _call(make: Callable[[], T]) -> T:
     return make()
 
 
-__all__ = ["KINDS", "EarlyStart", "Prelude", "StartTarget"]
+__all__ = ["EARLY_KINDS", "KINDS", "EarlyStart", "Prelude", "StartTarget"]

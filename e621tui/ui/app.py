@@ -1,43 +1,28 @@
 """The Textual app: its life, navigation between screens, key bindings and session events.
 
-Actions on posts live in `PostActions`, account actions in `AccountActions`, downloads in
-`DownloadActions` and playing / full-screen pictures in `MediaActions`: controllers the app owns;
-each binding's action here delegates to them in one line. (The file is a little over
-400 lines because of those one-line actions: each app-wide key's handler stays findable here.)
+Actions on posts live in `PostActions`, account actions in `AccountActions`, the feed and
+other discovery in `DiscoveryActions`, downloads in `DownloadActions` and playing /
+full-screen pictures in `MediaActions`: controllers the app owns; each binding's action here
+delegates to them in one line. The session's events become messages in `SessionEvents`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import msgspec
 from textual import work
 from textual.app import App
-from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from e621tui.api.errors import ApiError, Dropped
-from e621tui.api.limiter import Priority
 from e621tui.api.models import Post
-from e621tui.core.events import (
-    BatchFinished,
-    DownloadsChanged,
-    Event,
-    LoginChanged,
-    MembershipChanged,
-    NetworkTrouble,
-    PostsChanged,
-    QueueChanged,
-    WriteFailed,
-    WritesChanged,
-)
 from e621tui.core.session import Session
+from e621tui.core.startup import StartTarget
 from e621tui.settings.config import GRAPHICS_MODES, ConfigError, Settings
 from e621tui.text.sanitize import one_line
 from e621tui.ui.actions.account import AccountActions, KeyStore
@@ -52,20 +37,16 @@ from e621tui.ui.dialogs.help import HelpDialog, collect_bindings
 from e621tui.ui.dialogs.prompt import PromptDialog, int_validator
 from e621tui.ui.dialogs.writes import WritesDialog
 from e621tui.ui.graphics.setup import Graphics, PictureKit, forced_graphics
-from e621tui.ui.graphics.slots import screens_in_view
 from e621tui.ui.idle_gc import IdleCollector
 from e621tui.ui.messages import (
     AppStatus,
-    MembershipUpdated,
-    PostsUpdated,
-    StatusUpdated,
 )
 from e621tui.ui.screens.base import PostSource, PostViewScreen
 from e621tui.ui.screens.pool import PoolScreen
 from e621tui.ui.screens.post import PostScreen
 from e621tui.ui.screens.post_set import SetScreen
 from e621tui.ui.screens.search import SearchScreen
-from e621tui.ui.status import app_status, graphics_part
+from e621tui.ui.session_events import SessionEvents
 from e621tui.ui.styles import stylesheet
 from e621tui.ui.web_browser import open_in_browser
 
@@ -75,15 +56,6 @@ class SaveConfig(Protocol):
 
     def __call__(self, **changes: Any) -> None:
         """Write these keys; raises ConfigError or OSError."""
-
-
-@dataclass(frozen=True)
-class StartTarget:
-    """What to show first: a search (value = query), a pool, a set or a post (value = id),
-    the followed-tags feed or popular posts (value = day, week or month)."""
-
-    kind: str = "search"
-    value: str = ""
 
 
 class E621App(App[None]):
@@ -128,12 +100,11 @@ class E621App(App[None]):
         self.download_actions = DownloadActions(self)
         self.media_actions = MediaActions(self)
         self.discovery = DiscoveryActions(self)
-        self.network_trouble: str | None = None
+        self.session_events = SessionEvents(self)
         self.login_checked = asyncio.Event()
         self.first_page_shown = asyncio.Event()
         self._last_warning = ("", 0.0)
         self._last_report = ("", 0.0)
-        self._status_pending = False
         self.idle_gc = IdleCollector(self)
         """Full garbage collections when the screen has settled, not during a page turn."""
 
@@ -145,7 +116,7 @@ class E621App(App[None]):
             self.set_keymap(self.keymap_overrides)
         self._style_for_graphics()
         self.idle_gc.start()
-        self.session.subscribe(self._on_session_event)
+        self.session_events.subscribe()
         self.session.writes.start()
         self.download_actions.start()
         query = self.start.value if self.start.kind == "search" else ""
@@ -164,112 +135,28 @@ class E621App(App[None]):
         if outbox is not None and outbox.replayed_on_start():
             replayed = outbox.replayed_on_start()
             self.notify(f"resending {replayed} write(s) left from last time", markup=False)
-        if self.session.logged_in:
-            self._check_login()
-        else:
-            self.login_checked.set()
-
-    @work(group="login", exclusive=True, exit_on_error=False)
-    async def _check_login(self) -> None:
-        try:
-            ok = await self.session.check_login()
-        finally:
-            # Pages wait for this, so that the account's blacklist applies from the first one.
-            self.login_checked.set()
-        if not ok and self.session.login_message:
-            self.warn_once(self.session.login_message)
-        self.broadcast_status()
-        if ok:
-            for screen in self.screen_stack:
-                if isinstance(screen, PostViewScreen):
-                    screen.refilter()
-            await self._load_sets_quietly()
-
-    async def _load_sets_quietly(self) -> None:
-        """Your sets, fetched after the first page and its prefetch (they can wait)."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.first_page_shown.wait(), timeout=10)
-        sets = self.session.sets
-        if sets.my_sets:
-            return
-        try:
-            await sets.load_my_sets(priority=Priority.PREFETCH)
-        except ApiError as exc:
-            self.report(exc, "loading your sets")
-            return
-        self.broadcast_status()  # e.g. a set screen opened with --set claims it
+        self.account_actions.check_at_start()
 
     async def on_unmount(self) -> None:
         """Close connections; pending writes stay on disk for next time."""
         self.idle_gc.stop()
-        if self._on_session_event in self.session.listeners:
-            self.session.listeners.remove(self._on_session_event)
+        self.session_events.unsubscribe()
         await self.session.close()
 
-    # ---- session events -> messages ------------------------------------------------------
+    # ---- session events -> messages (`SessionEvents`) -----------------------------------
 
-    def _on_session_event(self, event: Event) -> None:
-        if isinstance(event, PostsChanged):
-            for screen in self._screens_in_view():
-                screen.post_message(PostsUpdated(event.post_ids))
-        elif isinstance(event, MembershipChanged):
-            for screen in self._screens_in_view():
-                screen.post_message(MembershipUpdated(event.set_id))
-        elif isinstance(event, WritesChanged):
-            self.broadcast_status()
-            if isinstance(self.screen, WritesDialog):
-                self.screen.refresh_actions()
-        elif isinstance(event, WriteFailed):
-            self.notify(one_line(event.text, 300), severity="error", markup=False, timeout=10)
-        elif isinstance(event, LoginChanged):
-            if event.message:
-                self.warn_once(event.message)
-            self.account_changed()
-        elif isinstance(event, NetworkTrouble):
-            recovered = self.network_trouble is not None and event.text is None
-            self.network_trouble = event.text
-            self.broadcast_status()
-            if recovered:
-                self._resend_now()
-        elif isinstance(event, QueueChanged):
-            self.broadcast_status(soon=True)
-        elif isinstance(event, DownloadsChanged | BatchFinished):
-            self.download_actions.on_event(event)
-
-    def _resend_now(self) -> None:
-        """The site answers again: pending writes need not sit out their backoff."""
-        outbox = self.session.writes.outbox
-        if outbox is None:
-            return
-        for action in outbox.pending():
-            with contextlib.suppress(ValueError):  # it may be on its way already
-                outbox.retry(action.id)
+    @property
+    def network_trouble(self) -> str | None:
+        """What is wrong with the network now (None: the site answers)."""
+        return self.session_events.network_trouble
 
     def app_status(self) -> AppStatus:
-        """Site, login, active set, writes, downloads, network state and the graphics mode."""
-        graphics = graphics_part(self.pictures.decision, self.graphics)
-        summary = self.download_actions.summary
-        return app_status(
-            self.session, self.site_label, self.network_trouble, graphics, downloads=summary
-        )
+        """The app-wide part of the status line, as one snapshot."""
+        return self.session_events.status()
 
     def broadcast_status(self, *, soon: bool = False) -> None:
-        """Send every screen the app's state; ``soon`` coalesces a burst into one update."""
-        if soon:
-            if not self._status_pending:
-                self._status_pending = True
-                self.set_timer(0.1, self.broadcast_status)
-            return
-        self._status_pending = False
-        status = self.app_status()
-        for screen in self._screens_in_view():
-            screen.post_message(StatusUpdated(status))
-
-    def _screens_in_view(self) -> list[Screen[Any]]:
-        """The screens the user sees (the top one, and those under dialogs). The others catch
-        up when they come back (`on_screen_resume`): in Textual 8 a screen that repaints while
-        hidden makes every later message to it repaint the whole screen on top of it."""
-        return screens_in_view(self)
+        """Send the screens in view the app's state; ``soon`` coalesces a burst into one."""
+        self.session_events.broadcast_status(soon=soon)
 
     def change_settings(self, **changes: Any) -> bool:
         """Change settings for this run and in the config file; False (said) if it failed."""

@@ -1,13 +1,17 @@
-"""Account actions: log in (and store the key), log out, edit the blacklist.
+"""Account actions: the login check at start, log in (and store the key), log out, edit the
+blacklist.
 
 `AccountActions` is a controller the app owns; its bindings delegate to it in one line.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Protocol
 
 from e621tui.api.errors import ApiError
+from e621tui.api.limiter import Priority
 from e621tui.settings.credentials import CredentialError, register_secret
 from e621tui.text.sanitize import one_line
 from e621tui.ui.dialogs.blacklist import BlacklistEditor
@@ -39,6 +43,47 @@ class AccountActions:
     def __init__(self, app: E621App, *, credentials: KeyStore | None) -> None:
         self._app = app
         self._credentials = credentials
+
+    def check_at_start(self) -> None:
+        """Check the stored login once at start (pages wait on ``app.login_checked``), then
+        load your sets when the first page is shown."""
+        if not self._app.session.logged_in:
+            self._app.login_checked.set()
+            return
+        self._app.run_worker(
+            self._check_login(), group="login", exclusive=True, exit_on_error=False
+        )
+
+    async def _check_login(self) -> None:
+        app = self._app
+        try:
+            ok = await app.session.check_login()
+        finally:
+            # Pages wait for this, so that the account's blacklist applies from the first one.
+            app.login_checked.set()
+        if not ok and app.session.login_message:
+            app.warn_once(app.session.login_message)
+        app.broadcast_status()
+        if ok:
+            for screen in app.screen_stack:
+                if isinstance(screen, PostViewScreen):
+                    screen.refilter()
+            await self._load_sets_quietly()
+
+    async def _load_sets_quietly(self) -> None:
+        """Your sets, fetched after the first page and its prefetch (they can wait)."""
+        app = self._app
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(app.first_page_shown.wait(), timeout=10)
+        sets = app.session.sets
+        if sets.my_sets:
+            return
+        try:
+            await sets.load_my_sets(priority=Priority.PREFETCH)
+        except ApiError as exc:
+            app.report(exc, "loading your sets")
+            return
+        app.broadcast_status()  # e.g. a set screen opened with --set claims it
 
     def login(self) -> None:
         """Ask for a user name and API key, check them, store the key."""
