@@ -24,7 +24,7 @@ from e621tui.api.endpoints.posts import PostEndpoints
 from e621tui.api.endpoints.sets import MAX_SET_IDS, SetEndpoints
 from e621tui.api.endpoints.tags import TagEndpoints
 from e621tui.api.endpoints.wiki import NoteEndpoints, WikiEndpoints
-from e621tui.api.errors import ApiError, AuthError, NetworkError, Throttled
+from e621tui.api.errors import ApiError, AuthError, Dropped, NetworkError, Throttled
 from e621tui.api.http import (
     RETRY_STATUSES,
     decode_json,
@@ -190,6 +190,9 @@ class E621Client:
         while True:
             attempt += 1
             ticket = await self.scheduler.acquire(priority, key=key, group=group, track=True)
+            if self._http.is_closed:  # the session closed while this request waited its turn
+                ticket.done(self.scheduler.clock())
+                raise Dropped(f"{method} {path}: the client is closed")
             sent_with_key = self.logged_in
             clock = self.scheduler.clock
             trace = _sent_tracer(ticket, clock)

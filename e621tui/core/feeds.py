@@ -110,6 +110,9 @@ class Feed:
         if task is None:
             task = asyncio.ensure_future(self._load(index, priority))
             self._inflight[index] = task
+            # A caller that gives up (its screen closed) leaves the task running: its failure
+            # is seen here rather than logged as "never retrieved" when the app is gone.
+            task.add_done_callback(_retrieve)
         try:
             return await asyncio.shield(task)
         finally:
@@ -191,6 +194,11 @@ class Feed:
 
     async def _fetch(self, index: int, priority: Priority) -> tuple[list[Post], bool]:
         raise NotImplementedError
+
+
+def _retrieve(task: asyncio.Task[Page]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 @dataclass

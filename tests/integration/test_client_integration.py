@@ -284,3 +284,12 @@ async def test_key_never_in_urls(server: DevServer, client: E621Client) -> None:
     for record in server.api_requests():
         flat = record.path + str(record.query)
         assert DEMO_API_KEY not in flat
+
+
+async def test_a_request_after_close_is_dropped_not_a_runtime_error(server: DevServer) -> None:
+    from e621tui.api.errors import Dropped
+
+    client = E621Client(server.base_url)
+    await client.aclose()
+    with pytest.raises(Dropped, match="closed"):
+        await client.posts.search("", limit=1)
