@@ -104,7 +104,7 @@ async def shoot(
             session, graphics="halfcell", start=start, site_label="demo", settings=settings
         )
         async with app.run_test(size=SIZE) as pilot:
-            first = start.kind == "post" and "PostScreen" or ""
+            first = (start.kind == "post" and "PostScreen") or ""
             if first or steps is not None:
                 await _until(pilot, lambda: _first_screen_ready(app, first or None))
             else:
