@@ -74,10 +74,10 @@ class Suite:
         return env
 
     def app_argv(
-        self, *, logged_in: bool, graphics: str = "halfcell", early: bool = False
+        self, *, logged_in: bool, graphics: str = "halfcell"
     ) -> list[str]:
-        """``python -m e621tui`` (or `bench/early_start.py`) against the suite's server."""
-        entry = [str(BENCH / "early_start.py")] if early else ["-m", "e621tui"]
+        """``python -m e621tui`` against the suite's server."""
+        entry = ["-m", "e621tui"]
         argv = [sys.executable, *entry, "--base-url", self.server.base_url]
         if logged_in:
             argv += ["--username", DEMO_USERNAME]
@@ -153,11 +153,11 @@ def bare_start(suite: Suite) -> float:
         term.close()
 
 
-def app_start(suite: Suite, *, early: bool = False) -> FirstScreen:
+def app_start(suite: Suite) -> FirstScreen:
     """Launch (anonymous, 120×40, cold caches) to the first grid with its thumbnails drawn."""
     term = suite.term(120, 40)
     try:
-        argv = suite.app_argv(logged_in=False, early=early)
+        argv = suite.app_argv(logged_in=False)
         launched = term.start(argv, suite.env(term, logged_in=False))
         bursts: list[Burst] = []
         deadline = launched + 30.0

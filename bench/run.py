@@ -100,13 +100,11 @@ def main() -> None:
         print(f"e621-tui benchmark suite against {srv.base_url} (python {sys.version.split()[0]})")
 
         print("\nfirst screen (anonymous, 120x40, cold caches), launch to thumbnails drawn:")
-        bare, apps, earlies = [], [], []
+        bare, apps = [], []
         for _ in range(launches):  # alternated, so that drift hits all alike
             bare.append(bare_start(suite))
             apps.append(app_start(suite))
             time.sleep(1.3)  # a fresh rate window: the last run's requests must not delay this one
-            earlies.append(app_start(suite, early=True))
-            time.sleep(1.3)
         bare_s = statistics.median(bare)
         app_s = statistics.median(a.total for a in apps)
         ratio = app_s / bare_s
@@ -114,20 +112,12 @@ def main() -> None:
         print(f"  bare Textual app {ms(bare_s)}; e621-tui {ms(app_s)}; ratio {ratio:.2f}x")
         print(
             f"  runs: bare {', '.join(ms(b) for b in bare)}; "
-            f"e621-tui {', '.join(ms(a.total) for a in apps)}; "
-            f"early start {', '.join(ms(a.total) for a in earlies)}"
+            f"e621-tui {', '.join(ms(a.total) for a in apps)}"
         )
         print(
             f"  e621-tui timeline (median run): first API request {ms(mid.first_api)}, "
             f"first preview requested {ms(mid.first_preview)}, first #id {ms(mid.first_id)}, "
             f"thumbnails drawn {ms(mid.total)}"
-        )
-        early = sorted(earlies, key=lambda a: a.total)[len(earlies) // 2]
-        print(
-            f"  with the early start wired as bench/early_start.py does (not yet in cli.py): "
-            f"{ms(early.total)}, ratio {early.total / bare_s:.2f}x (first API request "
-            f"{ms(early.first_api)}, first preview {ms(early.first_preview)}, first #id "
-            f"{ms(early.first_id)})"
         )
         lines.append(
             verdict(
