@@ -73,9 +73,7 @@ class Suite:
             env["E621_API_KEY"] = DEMO_API_KEY
         return env
 
-    def app_argv(
-        self, *, logged_in: bool, graphics: str = "halfcell"
-    ) -> list[str]:
+    def app_argv(self, *, logged_in: bool, graphics: str = "halfcell") -> list[str]:
         """``python -m e621tui`` against the suite's server."""
         entry = ["-m", "e621tui"]
         argv = [sys.executable, *entry, "--base-url", self.server.base_url]

@@ -191,6 +191,10 @@ async def test_follows_that_cannot_be_searched_are_named(server: DevServer, tmp_
     async with app.run_test(size=(120, 40)) as pilot:
         await feed_checked(app, pilot)
         assert "1 follow skipped (not plain tags)" in header(app)
-        assert any("skipped a follow: order:score: metatags" in t for t in notifications(app))
+        # A notification is a message: it is in the list once the app has processed it.
+        await wait_until(
+            pilot,
+            lambda: any("skipped a follow: order:score: metatags" in t for t in notifications(app)),
+        )
         (request,) = server.api_requests("/posts.json")
         assert "order:score" not in request.query["tags"][0]

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from e621tui.api.errors import ApiError, Dropped
 from e621tui.api.models import Post
 from e621tui.core.comments import CommentPage, CommentThread
 from e621tui.ui.messages import StatusUpdated
 from e621tui.ui.widgets.comment_view import CommentView
+from e621tui.ui.widgets.footer import KeyFooter
 from e621tui.ui.widgets.statusbar import StatusBar
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class CommentsScreen(Screen[None]):
         yield Static("", id="comments-title")
         yield VerticalScroll(id="comments")
         yield StatusBar(self.e621_app.app_status(), id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Load the first page (newest first)."""

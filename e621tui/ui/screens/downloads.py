@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from e621tui.core.downloads import BatchSummary, DownloadService, DownloadSummary, ItemView
 from e621tui.text.sanitize import one_line
 from e621tui.ui.messages import DownloadsUpdated
 from e621tui.ui.styles import stylesheet
 from e621tui.ui.widgets.downloads import DownloadRow, item_cells, overall_progress, summary_text
+from e621tui.ui.widgets.footer import KeyFooter
 
 #: Most files listed (the oldest finished ones first make way: `C` clears them).
 MAX_ROWS = 2000
@@ -90,7 +91,7 @@ class DownloadsScreen(Screen[None]):
         table: DataTable[Text] = DataTable(cursor_type="row", id="downloads-table")
         yield table
         yield Static(id="downloads-empty")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> DataTable[Text]:

@@ -9,13 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Pool, Post
 from e621tui.core.feeds import Feed, Page, PoolFeed, is_stale_error
 from e621tui.ui.messages import MembershipUpdated, PostsUpdated
 from e621tui.ui.screens.base import PostViewScreen
+from e621tui.ui.widgets.footer import KeyFooter
 from e621tui.ui.widgets.grid import PostGrid
 from e621tui.ui.widgets.statusbar import StatusBar
 
@@ -81,7 +82,7 @@ class GridScreen(PostViewScreen):
         )
         yield Static("", id="grid-message")
         yield StatusBar(app.app_status(), id="status")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def grid(self) -> PostGrid:

@@ -7,7 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from e621tui.api.errors import ApiError
 from e621tui.api.models import Post
@@ -17,6 +17,7 @@ from e621tui.ui.dialogs.prompt import PromptDialog
 from e621tui.ui.messages import MembershipUpdated, PostsUpdated
 from e621tui.ui.screens.base import NamedSource, PostSource, PostViewScreen
 from e621tui.ui.screens.search import SearchScreen
+from e621tui.ui.widgets.footer import KeyFooter
 from e621tui.ui.widgets.image import ImageView
 from e621tui.ui.widgets.post_details import PostDetails, description_text, media_note
 from e621tui.ui.widgets.statusbar import StatusBar
@@ -110,7 +111,7 @@ class PostScreen(PostViewScreen):
                 yield Static(id="post-media-note")
             yield PostDetails(id="post-details")
         yield StatusBar(self.e621_app.app_status(), id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Show the first post."""

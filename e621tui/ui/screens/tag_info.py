@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from e621tui.api.errors import ApiError
@@ -21,6 +21,7 @@ from e621tui.text.dtext_rich import DTextRender, render_dtext
 from e621tui.text.dtext_styles import CATEGORY_COLORS
 from e621tui.ui.messages import StatusUpdated
 from e621tui.ui.screens.search import SearchScreen
+from e621tui.ui.widgets.footer import KeyFooter
 from e621tui.ui.widgets.statusbar import StatusBar
 from e621tui.ui.widgets.taglist import MAX_TAG_LENGTH, shown_literally
 
@@ -146,7 +147,7 @@ class TagScreen(Screen[None]):
                 yield Static(Text("Related tags", style="bold"), id="tag-related-title")
                 yield OptionList(id="tag-related")
         yield StatusBar(self.e621_app.app_status(), id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Load the tag."""
