@@ -43,13 +43,17 @@ def demo_sources(kind: str, count: int = 240) -> dict[str, Image.Image]:
     from e621tui.core.images.decode import ThumbError, decode_image
     from e621tui.devserver.generate import generate
     from e621tui.devserver.images import StaticFiles
+    from e621tui.devserver.media import add_media
     from e621tui.devserver.render import data_path
 
     state = generate()
+    add_media(state)  # as `--demo` serves it: the newest posts are the ones with real files
     files = StaticFiles(state)
     out: dict[str, Image.Image] = {}
     for post in sorted(state.posts.values(), key=lambda p: -p.id)[: count * 2]:
         status, body, _ = files.get(data_path(post.md5, kind, "jpg"))
+        if status != 200 and kind == "sample":  # no sample (a small file): the post shows the file
+            status, body, _ = files.get(data_path(post.md5, "original", post.ext))
         if status != 200:
             continue
         try:
