@@ -1,4 +1,8 @@
-"""Deterministic demo data: posts, pools, sets, users, favorites and votes from a seed."""
+"""Deterministic demo data: posts, pools, sets, users, favorites and votes from a seed.
+
+(Over 400 lines on purpose: every generated record uses one seeded random stream, so the
+order of generation — and with it every test's data — stays in one file.)
+"""
 
 from __future__ import annotations
 

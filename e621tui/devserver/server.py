@@ -8,6 +8,9 @@ files skip them, like a CDN that does not check):
   requests count too, as at a real edge: a client that keeps hammering stays blocked, so a
   client must never start a third request within 1 s of the first (leave a little margin for
   network jitter).
+
+(Over 400 lines on purpose: one request's whole path — edge rules, faults, routing, the
+request log — reads top to bottom in one file; the routes themselves live in routes_*.py.)
 """
 
 from __future__ import annotations

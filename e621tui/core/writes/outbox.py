@@ -17,6 +17,9 @@ drop or undo; only the holder of the account's sender role (`SenderLock`, an flo
 file) sends, re-reading the queue from SQLite before every request, so a write enqueued by any
 instance is sent exactly once by whichever holds the role. The others poll the file (its
 ``data_version``) to see changes and to take the role over when the holder quits.
+
+(Over 400 lines on purpose: ordering, merging, pacing and the one-sender role across
+processes work on the same rows; split, their invariants would be checked in two places.)
 """
 
 from __future__ import annotations

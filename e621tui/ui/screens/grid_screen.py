@@ -1,4 +1,8 @@
-"""What the search, pool and set screens share: a feed shown a page at a time in a grid."""
+"""What the search, pool and set screens share: a feed shown a page at a time in a grid.
+
+(A little over 400 lines: the paging, prefetch and status logic every grid screen shares;
+the drawing is in widgets/grid*.py.)
+"""
 
 from __future__ import annotations
 
