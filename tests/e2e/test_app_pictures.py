@@ -145,7 +145,6 @@ def test_in_tmux_with_passthrough_the_app_draws_kitty_placeholders(tmux_kitty) -
     assert "half-cell" not in screen
     assert t.term is not None
     settle(t.term)  # the first page's thumbnails are sent and drawn (however loaded the machine)
-    turn = len(t.term.output)
     t.tmux("send-keys", "-t", "pic", "n")
     settle(t.term)
     t.tmux("send-keys", "-t", "pic", "question")  # a dialog over the pictures
@@ -159,12 +158,11 @@ def test_in_tmux_with_passthrough_the_app_draws_kitty_placeholders(tmux_kitty) -
     ids = [c["i"] for c in sent]
     assert len(ids) >= 15 and len(ids) == len(set(ids))  # two pages, each image sent once
     colours = {int(n) for n in re.findall(r"38;5;(\d+)", outer)}
-    # Each shown image's cells carry its id; only the third page's, sent ahead after the turn
-    # and never shown, may lack theirs (at most a page).
+    # The two pages shown (5 x 3 pictures each at 100x40, a few maybe hidden) drew their ids in
+    # colour; pictures sent ahead for a page not shown (or for its cut-off last row) did not.
     unseen = {i for i in ids if int(i) & 0xFF not in colours}
-    after_turn = t.term.output[turn:].decode("utf-8", "replace")
-    ahead = {c["i"] for c in graphics_commands(after_turn) if c.get("a") == "T"}
-    assert len(unseen) <= 60 and unseen <= ahead, f"ids not drawn: {sorted(unseen - ahead)}"
+    assert len(ids) - len(unseen) > 15, f"only {len(ids) - len(unseen)} pictures drew their id"
+    assert len(unseen) <= 60, f"{len(unseen)} pictures were sent and never drawn"
     assert outer.count(PLACEHOLDER) > 15 * 20
 
 

@@ -397,11 +397,16 @@ class GridScreen(PostViewScreen):
             self.show_feed(self.feed.fresh_copy())
 
     def target_posts(self) -> list[Post]:
-        """What an action applies to: the marked posts, else the focused one."""
-        if self.grid.marked:
+        """What an action applies to: the marked posts, else the focused one (none while the
+        grid is not mounted: bindings are checked while a screen comes and goes)."""
+        grids = self.query(PostGrid)
+        if not grids:
+            return []
+        grid = grids.first()
+        if grid.marked:
             session = self.e621_app.session
-            return [session.posts[i] for i in sorted(self.grid.marked) if i in session.posts]
-        current = self.grid.current
+            return [session.posts[i] for i in sorted(grid.marked) if i in session.posts]
+        current = grid.current
         return [current.post] if current else []
 
     def actions_done(self) -> None:

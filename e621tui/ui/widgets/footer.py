@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 
 from textual.app import ComposeResult
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -51,7 +52,15 @@ class KeyFooter(Footer):
 
     async def _rebuild_if_changed(self) -> None:
         self._check_pending = False
-        if self.is_attached and self.shown() != self._shown:
+        if not self.is_attached or self._pruning or self.screen.is_attached is False:
+            return  # going away: nothing to draw
+        try:
+            shown = self.shown()
+        except NoMatches:
+            # The screen is mounting or unmounting its widgets (an action's check looked for
+            # one): it signals again when it is whole.
+            return
+        if shown != self._shown:
             await self.recompose()
 
 
