@@ -57,8 +57,9 @@ class SessionOptions:
     data_dir: Path | None = None
     cache_dir: Path | None = None
     thumb_cache_mb: int = 200
-    image_memory_mb: int = 32
-    """Decoded images kept in memory (the LRU is bounded by bytes)."""
+    image_memory_mb: int = 24
+    """Decoded images kept in memory (the LRU is bounded by bytes): two pages of previews
+    (~200 KB each) and a few post samples. Prepared pictures have their own cache (ui)."""
     site_name: str = "e621"
     transport: httpx.AsyncBaseTransport | None = None
     download_dir: Path | None = None
