@@ -25,6 +25,7 @@ from e621tui.ui.app import E621App
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.widgets.grid import PostGrid
 from e621tui.ui.widgets.image import ImageView
+from e621tui.ui.widgets.statusbar import StatusBar
 
 SIZE = (120, 36)
 #: A fixed folder (emptied first), so that the downloads screen's header is the same each run.
@@ -70,6 +71,9 @@ def _first_screen_ready(app: E621App, name: str | None) -> bool:
 def _loaded(app: E621App) -> bool:
     """Nothing queued, and a screen that loads a page (comments) has it."""
     idle = app.session.client.scheduler.queued == 0
+    # The status line hears of the queue a moment later (coalesced): wait for it to agree.
+    bars = list(app.screen.query(StatusBar))
+    idle = idle and not any(part.text.startswith("⋯") for bar in bars for part in bar.app_status)
     return idle and getattr(app.screen, "page", True) is not None
 
 
@@ -109,7 +113,7 @@ async def shoot(
                 await _until(pilot, lambda: _first_screen_ready(app, first or None))
             else:
                 await _until(pilot, lambda: _grid_ready(app, screen_name))
-            await _until(pilot, lambda: _images_settled(app))
+            await _until(pilot, lambda: _images_settled(app) and _loaded(app))
             if steps is not None:
                 await steps(app, pilot)
                 await _until(pilot, lambda: app.screen.__class__.__name__ == screen_name)

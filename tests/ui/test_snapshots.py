@@ -17,6 +17,7 @@ from e621tui.ui.app import E621App, StartTarget
 from e621tui.ui.screens.grid_screen import GridScreen
 from e621tui.ui.widgets.grid import PostGrid
 from e621tui.ui.widgets.image import ImageView
+from e621tui.ui.widgets.statusbar import StatusBar
 from tests.conftest import make_session
 from tests.ui.conftest import wait_until
 
@@ -40,6 +41,9 @@ def _settled(app: E621App) -> bool:
     )
     images = images and all(grid.pending_pictures() == 0 for grid in screen.query(PostGrid))
     idle = app.session.client.scheduler.queued == 0
+    # The status line is told a moment later (queue changes are coalesced): it must say so too.
+    bars = list(screen.query(StatusBar))
+    idle = idle and not any(part.text.startswith("⋯") for bar in bars for part in bar.app_status)
     busy = any(w.group in ("page", "open") and w.is_running for w in app.workers)
     return images and idle and not busy
 
