@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Input, OptionList, Static
 
 from e621tui.text.sanitize import clean, one_line
 from e621tui.ui.styles import stylesheet
@@ -66,3 +67,29 @@ class Dialog(ModalScreen[ResultT]):
     def action_cancel(self) -> None:
         """Close with the cancel value."""
         self.finish(self.CANCEL_RESULT)  # type: ignore[arg-type]
+
+
+class FilterPicker(Dialog[ResultT]):
+    """A dialog that lists choices in an `OptionList` (``#LIST_ID``) under a filter `Input`
+    (``#filter``): typing re-lists them, up/down move the highlight while the filter keeps
+    focus. Subclasses compose both widgets, bind ``move(-1)`` / ``move(1)`` and define
+    ``_fill(query)``, which lists the choices matching ``query``."""
+
+    LIST_ID: ClassVar[str] = "choices"
+    _fill: Callable[[str], None]
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#filter", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._fill(event.value)
+
+    def action_move(self, step: int) -> None:
+        """Move the highlight while the filter keeps focus."""
+        option_list = self.query_one(f"#{self.LIST_ID}", OptionList)
+        if step < 0:
+            option_list.action_cursor_up()
+        else:
+            option_list.action_cursor_down()

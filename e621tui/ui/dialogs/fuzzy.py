@@ -7,9 +7,15 @@ Pure functions, no Textual.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 _TIER = 1_000_000
 _PREFIX, _WORD_PREFIX, _SUBSEQUENCE = 3 * _TIER, 2 * _TIER, 1 * _TIER
 _GAP_COST = 10_000
+
+
+T = TypeVar("T")
 
 
 def _word_starts(text: str) -> list[int]:
@@ -85,4 +91,18 @@ def fuzzy_score(query: str, text: str) -> int | None:
     return None if match is None else match[0]
 
 
-__all__ = ["fuzzy_match", "fuzzy_score"]
+def fuzzy_rank(
+    query: str, items: Sequence[T], text: Callable[[T], str]
+) -> list[tuple[T, list[int]]]:
+    """The items whose ``text`` matches ``query``, best first (ties keep the given order),
+    each with the matched positions; an empty query keeps them all, in order."""
+    ranked: list[tuple[int, int, T, list[int]]] = []
+    for index, item in enumerate(items):
+        match = fuzzy_match(query, text(item))
+        if match is not None:
+            ranked.append((-match[0], index, item, match[1]))
+    ranked.sort(key=lambda row: (row[0], row[1]))
+    return [(item, positions) for _, _, item, positions in ranked]
+
+
+__all__ = ["fuzzy_match", "fuzzy_rank", "fuzzy_score"]

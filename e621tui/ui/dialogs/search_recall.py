@@ -15,7 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from e621tui.text.sanitize import one_line
-from e621tui.ui.dialogs._base import Dialog, safe_text
+from e621tui.ui.dialogs._base import FilterPicker, safe_text
 from e621tui.ui.dialogs.fuzzy import fuzzy_match
 
 #: Rows listed at most (the history keeps up to 500).
@@ -62,7 +62,7 @@ def _prompt(item: RecallItem, match: tuple[str, list[int]] | None) -> Text:
     return text
 
 
-class SearchRecall(Dialog[RecallItem | None]):
+class SearchRecall(FilterPicker[RecallItem | None]):
     """Saved searches (★) first, then earlier searches; type to filter, enter to search.
 
     Args:
@@ -71,6 +71,7 @@ class SearchRecall(Dialog[RecallItem | None]):
     """
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    LIST_ID = "searches"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="recall.up"),
         Binding("down", "move(1)", "Down", show=False, id="recall.down"),
@@ -99,10 +100,6 @@ class SearchRecall(Dialog[RecallItem | None]):
             yield OptionList(id="searches")
             hint = "↑↓ move · enter search · " + ("ctrl+d forget · " if self._forget else "")
             yield Static(safe_text(hint + "escape cancel"), classes="dialog-hint")
-
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one("#filter", Input).focus()
 
     @property
     def visible_items(self) -> list[RecallItem]:
@@ -135,10 +132,6 @@ class SearchRecall(Dialog[RecallItem | None]):
         index = self.query_one("#searches", OptionList).highlighted
         return self._shown[index] if index is not None and index < len(self._shown) else None
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._fill(event.value)
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         item = self._highlighted()
@@ -149,14 +142,6 @@ class SearchRecall(Dialog[RecallItem | None]):
         event.stop()
         if event.option_index < len(self._shown):
             self.finish(self._shown[event.option_index])
-
-    def action_move(self, step: int) -> None:
-        """Move the highlight while the filter keeps focus."""
-        option_list = self.query_one("#searches", OptionList)
-        if step < 0:
-            option_list.action_cursor_up()
-        else:
-            option_list.action_cursor_down()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "forget":

@@ -13,9 +13,9 @@ from textual.widgets.option_list import Option
 
 from e621tui.api.models import SetChoice
 from e621tui.text.sanitize import one_line
-from e621tui.ui.dialogs._base import Dialog, safe_text
+from e621tui.ui.dialogs._base import FilterPicker, safe_text
 from e621tui.ui.dialogs.create_set import CreateSet, CreateSetDialog
-from e621tui.ui.dialogs.fuzzy import fuzzy_match
+from e621tui.ui.dialogs.fuzzy import fuzzy_rank
 
 NEW_SET = "new-set"
 """Option id of the "New set…" entry."""
@@ -33,7 +33,7 @@ def _prompt(choice: SetChoice, positions: list[int], active: bool) -> Text:
     return text
 
 
-class SetPicker(Dialog[SetChoice | None]):
+class SetPicker(FilterPicker[SetChoice | None]):
     """Choose a set; type to filter, up/down to move, Enter to pick, ctrl+n for a new set.
 
     Args:
@@ -43,6 +43,7 @@ class SetPicker(Dialog[SetChoice | None]):
         create: When given, offers "＋ New set…", which opens `CreateSetDialog` with it.
     """
 
+    LIST_ID = "sets"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="set_picker.up"),
         Binding("down", "move(1)", "Down", show=False, id="set_picker.down"),
@@ -75,10 +76,6 @@ class SetPicker(Dialog[SetChoice | None]):
             hint = "↑↓ move · enter pick · " + ("ctrl+n new set · " if self._create else "")
             yield Static(safe_text(hint + "escape cancel"), classes="dialog-hint")
 
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one("#filter", Input).focus()
-
     @property
     def visible_choices(self) -> list[SetChoice]:
         """The sets currently listed, in order (for tests and callers)."""
@@ -86,15 +83,10 @@ class SetPicker(Dialog[SetChoice | None]):
         return [self._by_option[o.id] for o in options if o.id in self._by_option]
 
     def _fill(self, query: str) -> None:
-        ranked: list[tuple[int, int, SetChoice, list[int]]] = []
-        for index, choice in enumerate(self._choices):
-            match = fuzzy_match(query, one_line(choice.name))
-            if match is not None:
-                ranked.append((-match[0], index, choice, match[1]))
-        ranked.sort(key=lambda item: (item[0], item[1]))
+        ranked = fuzzy_rank(query, self._choices, lambda choice: one_line(choice.name))
         options = [
             Option(_prompt(choice, positions, choice.id == self._active_id), id=f"set-{choice.id}")
-            for _, _, choice, positions in ranked
+            for choice, positions in ranked
         ]
         if self._create is not None:
             options.append(Option(Text("＋ New set…", style="italic"), id=NEW_SET))
@@ -106,10 +98,6 @@ class SetPicker(Dialog[SetChoice | None]):
             active = f"set-{self._active_id}"
             highlight = ids.index(active) if active in ids else highlight
         option_list.highlighted = highlight
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._fill(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -126,14 +114,6 @@ class SetPicker(Dialog[SetChoice | None]):
             self.action_new_set()
         elif option_id in self._by_option:
             self.finish(self._by_option[option_id])
-
-    def action_move(self, step: int) -> None:
-        """Move the highlight while the filter keeps focus."""
-        option_list = self.query_one("#sets", OptionList)
-        if step < 0:
-            option_list.action_cursor_up()
-        else:
-            option_list.action_cursor_down()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "new_set":

@@ -15,8 +15,8 @@ from textual.widgets.option_list import Option
 
 from e621tui.api.models import Post
 from e621tui.text.dtext_styles import CATEGORY_COLORS
-from e621tui.ui.dialogs._base import Dialog, safe_text
-from e621tui.ui.dialogs.fuzzy import fuzzy_match
+from e621tui.ui.dialogs._base import FilterPicker, safe_text
+from e621tui.ui.dialogs.fuzzy import fuzzy_rank
 from e621tui.ui.widgets.taglist import MAX_TAG_LENGTH, shown_literally
 
 TagChoice = tuple[str, str]
@@ -45,7 +45,7 @@ def _prompt(choice: TagChoice, positions: list[int], marked: bool) -> Text:
     return text
 
 
-class TagPicker(Dialog[str | None]):
+class TagPicker(FilterPicker[str | None]):
     """Choose a tag: type to filter, up/down to move, enter to pick, escape to cancel.
 
     Args:
@@ -56,6 +56,7 @@ class TagPicker(Dialog[str | None]):
     """
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    LIST_ID = "tags"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="tag_picker.up"),
         Binding("down", "move(1)", "Down", show=False, id="tag_picker.down"),
@@ -85,10 +86,6 @@ class TagPicker(Dialog[str | None]):
             yield OptionList(id="tags")
             yield Static(safe_text("↑↓ move · enter pick · escape cancel"), classes="dialog-hint")
 
-    def on_mount(self) -> None:
-        self._fill("")
-        self.query_one("#filter", Input).focus()
-
     @property
     def visible_tags(self) -> list[str]:
         """The tags listed now, in order (for tests and callers)."""
@@ -96,25 +93,15 @@ class TagPicker(Dialog[str | None]):
         return [o.id.removeprefix("tag:") for o in options if o.id]
 
     def _fill(self, query: str) -> None:
-        ranked: list[tuple[int, int, TagChoice, list[int]]] = []
         wanted = query.replace("_", " ")  # "red_f" and "red f" both find red_fox
-        for index, choice in enumerate(self._choices):
-            match = fuzzy_match(wanted, choice[0].replace("_", " "))
-            if match is not None:
-                ranked.append((-match[0], index, choice, match[1]))
-        if query.strip():
-            ranked.sort(key=lambda item: (item[0], item[1]))
+        ranked = fuzzy_rank(wanted, self._choices, lambda choice: choice[0].replace("_", " "))
         options = [
             Option(_prompt(choice, positions, choice[0] in self._marked), id=f"tag:{choice[0]}")
-            for _, _, choice, positions in ranked
+            for choice, positions in ranked
         ]
         option_list = self.query_one("#tags", OptionList)
         option_list.set_options(options)
         option_list.highlighted = 0 if options else None
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._fill(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -126,14 +113,6 @@ class TagPicker(Dialog[str | None]):
         event.stop()
         if event.option.id:
             self.finish(event.option.id.removeprefix("tag:"))
-
-    def action_move(self, step: int) -> None:
-        """Move the highlight while the filter keeps focus."""
-        option_list = self.query_one("#tags", OptionList)
-        if step < 0:
-            option_list.action_cursor_up()
-        else:
-            option_list.action_cursor_down()
 
 
 __all__ = ["TagChoice", "TagPicker", "post_tag_choices"]
