@@ -100,8 +100,18 @@ async def test_o_plays_a_video_in_a_window_when_there_is_a_display(
     ("mode", "vo"), [("kitty", "kitty"), ("sixel", "sixel"), ("halfcell", "tct"), ("none", "tct")]
 )
 async def test_in_the_terminal_the_vo_follows_the_graphics_mode(
-    media: DevServer, tmp_path: Path, stand_in: Path, no_display: None, mode: str, vo: str
+    media: DevServer,
+    tmp_path: Path,
+    stand_in: Path,
+    no_display: None,
+    mode: str,
+    vo: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Outside tmux whatever terminal runs the tests (inside tmux kitty graphics become tct).
+    for name in ("TMUX", "TMUX_PANE", "TERM_PROGRAM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
     post_id = media.state.special["media_gif"]
     app = post_app(media, tmp_path, post_id)
     async with app.run_test(size=(120, 40)) as pilot:
